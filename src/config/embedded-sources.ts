@@ -1,0 +1,54 @@
+/**
+ * The embedded default: with no credentials configured, every known kind is served by a simulated
+ * provider on loopback, reached through the same adapters, HTTP and signing as a real cloud.
+ * The simulated account's secret is random per boot, so it is worth nothing outside this process.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Clock } from '../clock.js'
+import { startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount } from '../simulators/index.js'
+import type { SourceConfig } from '../usage/source-adapter.js'
+import { buildSource } from './load-config.js'
+
+export interface EmbeddedSources {
+  sources: SourceConfig[]
+  simulators: Record<string, RunningSimulator>
+  close(): Promise<void>
+}
+
+type SimulatorStarter = (options: { accounts: SimulatedAccount[], clock: Clock, latencyMs: { min: number, max: number } }) => Promise<RunningSimulator>
+
+/** One simulator per kind; a kind without a simulator cannot be embedded. */
+const SIMULATORS: Record<string, SimulatorStarter> = {
+  'aliyun.live-producer': startLiveProducerSimulator
+}
+
+export async function startEmbeddedSources (options: { clock: Clock, latencyMs: { min: number, max: number } }): Promise<EmbeddedSources> {
+  const account: SimulatedAccount = {
+    accessKeyId: 'SIMULATED' + randomBytes(6).toString('hex').toUpperCase(),
+    accessKeySecret: randomBytes(24).toString('base64url')
+  }
+  const simulators: Record<string, RunningSimulator> = {}
+  const sources: SourceConfig[] = []
+  try {
+    for (const [kind, start] of Object.entries(SIMULATORS)) {
+      const simulator = await start({ accounts: [account], clock: options.clock, latencyMs: options.latencyMs })
+      simulators[kind] = simulator
+      sources.push(buildSource({
+        id: `simulated-${kind.replace('.', '-')}`,
+        kind,
+        credentials: { accessKeyId: account.accessKeyId, accessKeySecret: account.accessKeySecret },
+        endpoint: simulator.url,
+        simulated: true,
+        variable: 'embedded default'
+      }))
+    }
+  } catch (error) {
+    await Promise.all(Object.values(simulators).map(simulator => simulator.close()))
+    throw error
+  }
+  return {
+    sources,
+    simulators,
+    close: async () => { await Promise.all(Object.values(simulators).map(simulator => simulator.close())) }
+  }
+}

@@ -1,0 +1,39 @@
+/** The one schema of the service's environment. Every variable here is listed in .env.example. */
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(0).max(65535)
+const positiveInteger = z.coerce.number().int().positive()
+const optionalText = z.string().trim().min(1).optional()
+const url = z.string().trim().url()
+
+/** An empty variable (as `.env` files and compose leave them) means unset. */
+function unsetWhenEmpty<T extends z.ZodType> (schema: T) {
+  return z.preprocess(value => typeof value === 'string' && value.trim() === '' ? undefined : value, schema)
+}
+
+const shape = {
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalText,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalText,
+  ALIBABA_CLOUD_SECURITY_TOKEN: optionalText,
+  TENCENTCLOUD_SECRET_ID: optionalText,
+  TENCENTCLOUD_SECRET_KEY: optionalText,
+  TENCENTCLOUD_SESSION_TOKEN: optionalText,
+
+  USAGE_SOURCES_FILE: optionalText,
+  USAGE_ALIYUN_LIVE_ENDPOINT: url.optional(),
+
+  USAGE_MAX_BUCKETS: positiveInteger.max(100_000).default(10_000),
+  USAGE_REQUEST_TIMEOUT_MS: positiveInteger.max(600_000).default(30_000),
+  USAGE_UPSTREAM_TIMEOUT_MS: positiveInteger.max(600_000).default(20_000),
+  USAGE_SIMULATOR_LATENCY_MS: z.string().trim().regex(/^\d+(-\d+)?$/, 'expected milliseconds, e.g. 0 or 80-150').default('0')
+}
+
+export const envSchema = z.object(
+  Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, unsetWhenEmpty(schema)])) as { [K in keyof typeof shape]: z.ZodPipe<z.ZodTransform, (typeof shape)[K]> }
+)
+
+export type Env = z.infer<typeof envSchema>

@@ -1,0 +1,24 @@
+/** The USAGE_SOURCES_FILE format: one entry per source; secrets are named by env var, never written in the file. */
+import { z } from 'zod'
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+
+export const sourceEntrySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected letters, digits, . _ - (at most 63)'),
+  kind: z.string(),
+  credentials: z.object({
+    accessKeyIdEnv: envName,
+    accessKeySecretEnv: envName,
+    securityTokenEnv: envName.optional()
+  }).strict(),
+  endpoint: z.string().url().optional(),
+  qps: z.number().positive().max(1000).optional(),
+  concurrency: z.number().int().positive().max(64).optional(),
+  settings: z.record(z.string(), z.unknown()).optional()
+}).strict()
+
+export const sourcesFileSchema = z.object({
+  sources: z.array(sourceEntrySchema).min(1)
+}).strict()
+
+export type SourceEntry = z.infer<typeof sourceEntrySchema>

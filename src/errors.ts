@@ -1,0 +1,75 @@
+/**
+ * The one registry of stable error codes. Callers match on `code`, never on message text.
+ * `status` is the HTTP status the service answers with when the error reaches a caller.
+ */
+export const ERROR_CODES = {
+  INVALID_QUERY: { status: 400, description: 'A query parameter is missing, malformed or out of range; details name each one.' },
+  UNALIGNED_QUERY: { status: 400, description: 'No selected source can deliver exact buckets for this tz and granularity; details name zones that work.' },
+  QUERY_TOO_LARGE: { status: 400, description: 'The query would exceed a configured bound (points, upstream calls, range); the message says how to narrow it.' },
+  NO_SOURCES: { status: 400, description: 'The filters select no configured source.' },
+  INVALID_REQUEST: { status: 400, description: 'The HTTP request itself is unacceptable (headers, body, method); the message says why.' },
+  NOT_FOUND: { status: 404, description: 'No such route.' },
+  UNAUTHORIZED: { status: 401, description: 'An API key is required and was missing or wrong.' },
+  SOURCE_FAILED: { status: 502, description: 'strict=true and at least one selected source could not deliver all of its part.' },
+  DEADLINE_EXCEEDED: { status: 504, description: 'The request deadline passed before every upstream call finished.' },
+  INTERNAL: { status: 500, description: 'A bug in this service. Nothing a caller sends should produce it.' },
+  CONFIG_INVALID: { status: 500, description: 'A setting is invalid; raised at boot, never served.' },
+  UPSTREAM_THROTTLED: { status: 502, description: 'The provider refused the call for rate limiting.' },
+  UPSTREAM_AUTH: { status: 502, description: 'The provider refused the credentials or the signature.' },
+  UPSTREAM_PARAMETER: { status: 502, description: 'The provider refused a parameter of the call.' },
+  UPSTREAM_SERVER: { status: 502, description: 'The provider answered with a server error.' },
+  UPSTREAM_NETWORK: { status: 502, description: 'The provider could not be reached, or the connection failed.' },
+  UPSTREAM_TIMEOUT: { status: 502, description: 'The provider did not answer in time.' },
+  UPSTREAM_MALFORMED: { status: 502, description: 'The provider answered 2xx with a body this service cannot read exactly.' }
+} as const satisfies Record<string, { status: number, description: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export class UsageError extends Error {
+  readonly code: ErrorCode
+  readonly details: unknown
+  constructor (code: ErrorCode, message: string, options: { details?: unknown, cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'UsageError'
+    this.code = code
+    this.details = options.details ?? null
+  }
+
+  get statusCode (): number {
+    return ERROR_CODES[this.code].status
+  }
+}
+
+export type UpstreamErrorCode = Extract<ErrorCode, `UPSTREAM_${string}`>
+
+/** A failed call to a provider, classified at the adapter edge so retry and reporting stay provider-neutral. */
+export class UpstreamError extends UsageError {
+  readonly providerCode: string | null
+  readonly requestId: string | null
+  readonly httpStatus: number | null
+  readonly retryable: boolean
+  readonly retryAfterMs: number | null
+  constructor (code: UpstreamErrorCode, message: string, options: {
+    providerCode?: string | null
+    requestId?: string | null
+    httpStatus?: number | null
+    retryAfterMs?: number | null
+    cause?: unknown
+  } = {}) {
+    super(code, message, { cause: options.cause })
+    this.name = 'UpstreamError'
+    this.providerCode = options.providerCode ?? null
+    this.requestId = options.requestId ?? null
+    this.httpStatus = options.httpStatus ?? null
+    this.retryAfterMs = options.retryAfterMs ?? null
+    this.retryable = RETRYABLE_UPSTREAM_CODES.has(code)
+  }
+}
+
+const RETRYABLE_UPSTREAM_CODES: ReadonlySet<UpstreamErrorCode> = new Set<UpstreamErrorCode>([
+  'UPSTREAM_THROTTLED', 'UPSTREAM_SERVER', 'UPSTREAM_NETWORK', 'UPSTREAM_TIMEOUT'
+])
+
+export function isUsageError (error: unknown): error is UsageError {
+  return error instanceof UsageError
+}

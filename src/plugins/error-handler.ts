@@ -1,0 +1,47 @@
+/**
+ * One place turns every failure into the documented error shape. Nothing a caller sends becomes a 500:
+ * validation and framework 4xx errors are answered as such; anything else is a logged bug with a bland message.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { ERROR_CODES, isUsageError, type ErrorCode } from '../errors.js'
+
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map(issue => ({
+        parameter: parameterOf(issue.instancePath, issue.params),
+        message: issue.message ?? 'invalid value'
+      }))
+      return send(reply, request.id, 'INVALID_QUERY', details.map(detail => `${detail.parameter}: ${detail.message}`).join('; '), details)
+    }
+    if (isUsageError(error)) {
+      if (error.statusCode >= 500 && error.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
+      return send(reply, request.id, error.code, error.message, error.details)
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500
+    if (status >= 400 && status < 500) {
+      return send(reply, request.id, 'INVALID_REQUEST', error.message, null, status)
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return send(reply, request.id, 'INTERNAL', 'internal error; the request id identifies it in the logs', null)
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    send(reply, request.id, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, null)
+  })
+}, { name: 'error-handler' })
+
+function send (reply: FastifyReply, requestId: string, code: ErrorCode, message: string, details: unknown, status: number = ERROR_CODES[code].status) {
+  return reply.code(status).type('application/json; charset=utf-8').serializer(JSON.stringify)
+    .send({ error: { code, message, details, requestId } })
+}
+
+/** Zod issue paths arrive as '/from' (or empty for an unknown key, which zod names in params.keys). */
+function parameterOf (instancePath: string, params: unknown): string {
+  const keys = (params as { keys?: unknown } | undefined)?.keys
+  if (Array.isArray(keys) && keys.length > 0) return keys.map(String).join(',')
+  const path = instancePath.replace(/^\//, '').split('/')[0]
+  return path || 'query'
+}

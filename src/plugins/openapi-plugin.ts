@@ -1,0 +1,31 @@
+/**
+ * OpenAPI generated from the same zod schemas that validate requests, served at /openapi.json,
+ * with an interactive page at /docs (its assets are served locally, no CDN).
+ */
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { jsonSchemaTransform } from 'fastify-type-provider-zod'
+
+export const OPENAPI_INFO = {
+  title: 'Usage service',
+  description: 'How much media processing the company used — per hour, day or month, across Alibaba Cloud and Tencent Cloud accounts — through one provider-neutral GET /usage.',
+  version: '0.1.0'
+}
+
+export const openapiPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: OPENAPI_INFO,
+      tags: [
+        { name: 'usage', description: 'Usage queries' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ]
+    },
+    transform: jsonSchemaTransform
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}, { name: 'openapi' })

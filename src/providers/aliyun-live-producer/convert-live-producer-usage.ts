@@ -1,0 +1,49 @@
+/** Pure: DescribeLiveProducerUsageData items to canonical records. Minutes become seconds exactly. */
+import { UpstreamError } from '../../errors.js'
+import type { NativeGrid, TimeRange } from '../../time/index.js'
+import { isOnGrid } from '../../time/index.js'
+import type { UsageRecord } from '../../usage/source-adapter.js'
+import { DURATION_FIELDS, type LiveProducerItem } from './live-producer-api.js'
+
+const SERVICE = 'live-producer'
+
+export function convertLiveProducerUsage (
+  items: readonly LiveProducerItem[],
+  window: TimeRange,
+  grid: NativeGrid,
+  fixedDimensions: Readonly<Record<string, string>>
+): UsageRecord[] {
+  const records: UsageRecord[] = []
+  for (const item of items) {
+    const start = parseTimeStamp(item.TimeStamp)
+    if (!isOnGrid(start, grid)) {
+      throw new UpstreamError('UPSTREAM_MALFORMED', `TimeStamp ${item.TimeStamp} is not on the ${grid.label} grid asked for`)
+    }
+    // EndTime is sent as the window end minus one second, and a bucket the API returns outside the
+    // window (whatever its EndTime rule) belongs to the neighbouring window: counting it here would double it.
+    if (start < window.from || start >= window.to) continue
+    const dimensions: Record<string, string> = { service: SERVICE, ...fixedDimensions }
+    if (item.DomainName) dimensions.domain = item.DomainName
+    if (item.Region) dimensions.region = item.Region
+    if (item.Instance) dimensions.instance = item.Instance
+    if (item.Type) dimensions.type = item.Type
+    for (const [field, mapping] of Object.entries(DURATION_FIELDS)) {
+      const minutes = item[field as keyof typeof DURATION_FIELDS]
+      if (minutes === null || minutes === undefined) continue
+      records.push({
+        metric: mapping.metric,
+        start,
+        end: start + grid.stepMs,
+        value: minutes * 60,
+        dimensions: { ...dimensions, tier: mapping.tier }
+      })
+    }
+  }
+  return records
+}
+
+function parseTimeStamp (text: string): number {
+  const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(text) ? Date.parse(text) : Number.NaN
+  if (Number.isNaN(instant)) throw new UpstreamError('UPSTREAM_MALFORMED', `TimeStamp ${JSON.stringify(text).slice(0, 40)} is not a UTC ISO 8601 time`)
+  return instant
+}

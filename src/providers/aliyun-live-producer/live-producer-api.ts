@@ -1,0 +1,51 @@
+/**
+ * Alibaba Live DescribeLiveProducerUsageData (live 2016-11-01).
+ * @see https://www.alibabacloud.com/help/doc-detail/443394.htm and shared/seeds/002, 004.
+ * The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
+ */
+import { z } from 'zod'
+import { providerInteger } from '../aliyun/aliyun-numbers.js'
+
+export const LIVE_PRODUCER_ACTION = 'DescribeLiveProducerUsageData'
+export const LIVE_VERSION = '2016-11-01'
+
+/** SplitBy values and the record dimension each fills. */
+export const SPLIT_DIMENSIONS = {
+  domain: { splitBy: 'domain', field: 'DomainName', parameter: 'DomainName' },
+  region: { splitBy: 'region', field: 'Region', parameter: 'Region' },
+  instance: { splitBy: 'instance', field: 'Instance', parameter: 'Instance' },
+  type: { splitBy: 'type', field: 'Type', parameter: 'Type' }
+} as const
+
+export const DURATION_FIELDS = {
+  OutputLdDuration: { metric: 'studio.output.duration', tier: 'ld' },
+  OutputSdDuration: { metric: 'studio.output.duration', tier: 'sd' },
+  OutputHdDuration: { metric: 'studio.output.duration', tier: 'hd' },
+  TranLdDuration: { metric: 'transcode.duration', tier: 'ld' },
+  TranSdDuration: { metric: 'transcode.duration', tier: 'sd' },
+  TranHdDuration: { metric: 'transcode.duration', tier: 'hd' }
+} as const
+
+const itemSchema = z.object({
+  TimeStamp: z.string(),
+  DomainName: z.string().nullish(),
+  Region: z.string().nullish(),
+  Instance: z.string().nullish(),
+  Type: z.string().nullish(),
+  OutputLdDuration: providerInteger.nullish(),
+  OutputSdDuration: providerInteger.nullish(),
+  OutputHdDuration: providerInteger.nullish(),
+  TranLdDuration: providerInteger.nullish(),
+  TranSdDuration: providerInteger.nullish(),
+  TranHdDuration: providerInteger.nullish()
+})
+
+export const liveProducerResponseSchema = z.object({
+  RequestId: z.string().nullish(),
+  BillProducerData: z.object({
+    BillProducerDataItem: z.array(itemSchema).nullish()
+  }).nullish()
+})
+
+export type LiveProducerItem = z.infer<typeof itemSchema>
+export type LiveProducerResponse = z.infer<typeof liveProducerResponseSchema>

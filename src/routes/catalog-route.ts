@@ -1,0 +1,61 @@
+/** GET /usage/catalog: what can be asked for, and from which configured sources. */
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { ADAPTERS } from '../providers/registry.js'
+import { catalogResponseSchema, type CatalogResponse } from '../schemas/catalog-schema.js'
+import { errorResponseSchema } from '../schemas/error-schema.js'
+import { DIMENSIONS, DIMENSION_DESCRIPTIONS, listMetrics } from '../usage/catalog.js'
+import type { RuntimeSource } from '../usage/source-executor.js'
+
+export const catalogRoute: FastifyPluginAsync<{ sources: readonly RuntimeSource[] }> = async (app, options) => {
+  const catalog = buildCatalog(options.sources)
+  app.withTypeProvider<ZodTypeProvider>().get('/usage/catalog', {
+    schema: {
+      tags: ['usage'],
+      summary: 'Metrics, dimensions, source kinds and configured sources',
+      querystring: z.object({}).strict(),
+      response: { 200: catalogResponseSchema, 400: errorResponseSchema }
+    }
+  }, async () => catalog)
+}
+
+export function buildCatalog (sources: readonly RuntimeSource[]): CatalogResponse {
+  return {
+    metrics: listMetrics().map(metric => ({
+      ...metric,
+      reportedBy: ADAPTERS.flatMap(adapter => adapter.metrics
+        .filter(mapping => mapping.metric === metric.name)
+        .map(mapping => ({
+          kind: adapter.kind,
+          providerFields: [...mapping.providerFields],
+          dimensions: [...mapping.dimensions],
+          conversion: mapping.conversion
+        })))
+    })),
+    dimensions: DIMENSIONS.map(name => ({ name, description: DIMENSION_DESCRIPTIONS[name] })),
+    kinds: ADAPTERS.map(adapter => ({
+      kind: adapter.kind,
+      provider: adapter.provider,
+      title: adapter.title,
+      nativeBuckets: adapter.nativeBuckets.kind === 'any'
+        ? adapter.nativeBuckets.description
+        : adapter.nativeBuckets.grids.map(grid => grid.label).join(' or '),
+      maxSpanSeconds: adapter.limits.maxSpanMs / 1000,
+      minSpanSeconds: adapter.limits.minSpanMs / 1000,
+      lookbackDays: adapter.limits.lookbackMs / 86_400_000,
+      defaultQps: adapter.limits.defaultQps,
+      settleDelaySeconds: adapter.settleDelayMs / 1000,
+      filterDimensions: [...adapter.filterDimensions]
+    })),
+    sources: sources.map(({ config, adapter }) => ({
+      id: config.id,
+      kind: config.kind,
+      provider: adapter.provider,
+      endpoint: new URL(config.endpoint).host,
+      qps: config.qps,
+      concurrency: config.concurrency,
+      simulated: config.simulated
+    }))
+  }
+}

@@ -1,0 +1,69 @@
+/** GET /usage: the provider-neutral usage answer, as JSON or CSV. */
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Clock } from '../clock.js'
+import { UsageError } from '../errors.js'
+import { errorResponseSchema } from '../schemas/error-schema.js'
+import { usageQuerySchema } from '../schemas/usage-query-schema.js'
+import { usageResponseSchema } from '../schemas/usage-response-schema.js'
+import { toCsv, toJsonResponse } from '../usage/format-answer.js'
+import { runUsageQuery } from '../usage/run-usage-query.js'
+import type { RuntimeSource } from '../usage/source-executor.js'
+
+export interface UsageRouteOptions {
+  sources: readonly RuntimeSource[]
+  clock: Clock
+  maxBuckets: number
+  requestTimeoutMs: number
+}
+
+export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, options) => {
+  app.withTypeProvider<ZodTypeProvider>().get('/usage', {
+    schema: {
+      tags: ['usage'],
+      summary: 'Usage per hour, day or month across every configured source',
+      description: 'Buckets are widened to whole hours/days/months in tz. A source contributes only where each bucket is an exact union of its native buckets; otherwise it is reported unaligned. Values are exact integers in seconds or counts.',
+      querystring: usageQuerySchema,
+      response: {
+        200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
+        400: errorResponseSchema,
+        502: errorResponseSchema,
+        504: errorResponseSchema
+      }
+    }
+  }, async (request, reply) => {
+    const query = request.query
+    const deadline = AbortSignal.timeout(options.requestTimeoutMs)
+    const answer = await runUsageQuery(query, {
+      sources: options.sources,
+      clock: options.clock,
+      signal: deadline,
+      maxBuckets: options.maxBuckets
+    })
+    const response = toJsonResponse(answer, query)
+    if (deadline.aborted && !answer.complete) {
+      throw new UsageError('DEADLINE_EXCEEDED', `the request deadline of ${options.requestTimeoutMs} ms passed before every upstream call finished`, {
+        details: { sources: response.sources }
+      })
+    }
+    if (query.strict) {
+      const failing = response.sources.filter(source => source.status !== 'ok')
+      if (failing.length > 0 || !response.complete) {
+        throw new UsageError('SOURCE_FAILED', `strict=true and ${failing.map(source => `'${source.id}' is ${source.status}`).join(', ') || 'some points are incomplete'}`, {
+          details: { sources: response.sources, warnings: response.warnings }
+        })
+      }
+    }
+    if (wantsCsv(query.format, request.headers.accept)) {
+      // CSV is text, not the JSON schema's object: a reply serializer of its own bypasses the JSON one.
+      const csv: unknown = toCsv(response, query.groupBy)
+      return reply.type('text/csv; charset=utf-8').serializer((payload: unknown) => String(payload)).send(csv as never)
+    }
+    return response
+  })
+}
+
+function wantsCsv (format: 'json' | 'csv' | null, accept: string | undefined): boolean {
+  if (format !== null) return format === 'csv'
+  return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept)
+}

@@ -1,0 +1,40 @@
+import { UNITS } from '../usage/catalog.js'
+import { z } from 'zod'
+
+export const catalogResponseSchema = z.object({
+  metrics: z.array(z.object({
+    name: z.string(),
+    unit: z.enum(UNITS),
+    description: z.string(),
+    reportedBy: z.array(z.object({
+      kind: z.string(),
+      providerFields: z.array(z.string()),
+      dimensions: z.array(z.string()),
+      conversion: z.string()
+    }))
+  })),
+  dimensions: z.array(z.object({ name: z.string(), description: z.string() })),
+  kinds: z.array(z.object({
+    kind: z.string(),
+    provider: z.string(),
+    title: z.string(),
+    nativeBuckets: z.string().describe('The buckets the API reports, e.g. "hour (UTC)", or "any range" for totals.'),
+    maxSpanSeconds: z.number().int(),
+    minSpanSeconds: z.number().int(),
+    lookbackDays: z.number(),
+    defaultQps: z.number(),
+    settleDelaySeconds: z.number().int(),
+    filterDimensions: z.array(z.string())
+  })),
+  sources: z.array(z.object({
+    id: z.string(),
+    kind: z.string(),
+    provider: z.string(),
+    endpoint: z.string().describe('Host the source calls (no credentials, no path).'),
+    qps: z.number(),
+    concurrency: z.number().int(),
+    simulated: z.boolean()
+  }))
+})
+
+export type CatalogResponse = z.infer<typeof catalogResponseSchema>

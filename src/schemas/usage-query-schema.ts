@@ -1,0 +1,123 @@
+/**
+ * GET /usage query string: the one schema that validates requests, types the handler and documents
+ * the parameter in OpenAPI. Every problem is reported with the parameter it belongs to.
+ */
+import { z } from 'zod'
+import { DIMENSIONS, findMetric, isDimension, listMetrics, type Dimension } from '../usage/catalog.js'
+import type { Filters, UsageQuery } from '../usage/usage-query.js'
+import { GRANULARITIES, isValidZone, parseBoundary } from '../time/index.js'
+
+const MAX_LIST_ITEMS = 100
+const MAX_ITEM_LENGTH = 200
+
+/** One value per parameter: a repeated parameter is refused rather than silently picking one. */
+function text (parameter: string, description: string) {
+  return z.string({
+    error: issue => issue.input === undefined
+      ? `${parameter} is required`
+      : `${parameter} must be given once; separate several values with commas`
+  }).describe(description)
+}
+
+function list (parameter: string, description: string) {
+  return text(parameter, `${description} Comma-separated.`).optional()
+}
+
+const filterShape = Object.fromEntries(
+  DIMENSIONS.map(name => [name, list(name, `Only usage whose ${name} is one of these values.`)])
+) as Record<Dimension, ReturnType<typeof list>>
+
+const rawUsageQuerySchema = z.object({
+  from: text('from', 'Start, inclusive: RFC 3339 with offset (2026-11-01T00:00:00+08:00) or a date (2026-11-01 = local midnight in tz). Widened to a bucket start.'),
+  to: text('to', 'End, exclusive: RFC 3339 with offset or a date. Widened to a bucket end.'),
+  granularity: text('granularity', 'hour, day or month. Default day.').optional(),
+  tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC.').optional(),
+  metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
+  groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
+  format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
+  strict: text('strict', 'true: any source that cannot deliver fails the request with 502. Default false.').optional(),
+  ...filterShape
+}).strict()
+
+export type RawUsageQuery = z.infer<typeof rawUsageQuerySchema>
+
+export interface ParsedUsageQuery extends UsageQuery {
+  format: 'json' | 'csv' | null
+}
+
+type IssueSink = (parameter: string, message: string) => void
+
+/** The documented schema with every semantic check; its output is the core's UsageQuery. */
+export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): ParsedUsageQuery => {
+  const problem: IssueSink = (parameter, message) => context.addIssue({ code: 'custom', path: [parameter], message })
+  const granularity = parseEnum(raw.granularity, 'granularity', GRANULARITIES, 'day', problem)
+  const zone = raw.tz ?? 'UTC'
+  if (!isValidZone(zone)) problem('tz', `unknown time zone '${clip(zone)}'; use an IANA name such as UTC, Asia/Shanghai or America/New_York`)
+  const zoneForDates = isValidZone(zone) ? zone : 'UTC'
+  const from = parseInstant(raw.from, 'from', zoneForDates, problem)
+  const to = parseInstant(raw.to, 'to', zoneForDates, problem)
+  if (from !== null && to !== null && from >= to) problem('to', 'to must be after from ([from, to) is half-open)')
+  const metrics = parseList(raw.metrics, 'metrics', problem)
+  for (const metric of metrics ?? []) {
+    if (!findMetric(metric)) problem('metrics', `unknown metric '${clip(metric)}'; known: ${listMetrics().map(known => known.name).join(', ')}`)
+  }
+  const groupBy = parseList(raw.groupBy, 'groupBy', problem) ?? []
+  for (const name of groupBy) {
+    if (!isDimension(name)) problem('groupBy', `unknown dimension '${clip(name)}'; known: ${DIMENSIONS.join(', ')}`)
+  }
+  const filters: Filters = {}
+  for (const name of DIMENSIONS) {
+    const values = parseList(raw[name], name, problem)
+    if (values) filters[name] = values
+  }
+  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ['json', 'csv'] as const, 'json', problem)
+  const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
+  return {
+    from: from ?? 0,
+    to: to ?? 0,
+    granularity,
+    zone,
+    metrics: metrics ?? null,
+    groupBy: groupBy.filter(isDimension),
+    filters,
+    strict,
+    format
+  }
+})
+
+function parseInstant (text: string, parameter: string, zone: string, problem: IssueSink): number | null {
+  const parsed = parseBoundary(text, zone)
+  if (parsed.ok) return parsed.instant
+  problem(parameter, `'${clip(text)}' is not a date or time: ${parsed.reason}`)
+  return null
+}
+
+function parseEnum<T extends string> (value: string | undefined, parameter: string, allowed: readonly T[], fallback: T, problem: IssueSink): T {
+  if (value === undefined) return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  problem(parameter, `'${clip(value)}' is not accepted; use one of ${allowed.join(', ')}`)
+  return fallback
+}
+
+function parseList (value: string | undefined, parameter: string, problem: IssueSink): string[] | null {
+  if (value === undefined) return null
+  const items = [...new Set(value.split(',').map(item => item.trim()))]
+  if (items.some(item => item === '')) {
+    problem(parameter, `${parameter} has an empty value; give comma-separated values without blanks`)
+    return null
+  }
+  if (items.length > MAX_LIST_ITEMS) {
+    problem(parameter, `${parameter} lists ${items.length} values; at most ${MAX_LIST_ITEMS} are accepted`)
+    return null
+  }
+  if (items.some(item => item.length > MAX_ITEM_LENGTH)) {
+    problem(parameter, `a value of ${parameter} is longer than ${MAX_ITEM_LENGTH} characters`)
+    return null
+  }
+  return items
+}
+
+/** Echoed input is clipped: an error message must not become a megabyte of the caller's own text. */
+function clip (value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value
+}

@@ -1,0 +1,57 @@
+import { UNITS } from '../usage/catalog.js'
+/** GET /usage JSON answer, documented in OpenAPI and checked against real answers in tests. */
+import { z } from 'zod'
+
+const instant = z.string().describe('RFC 3339 with the offset of tz at that instant.')
+
+export const pointSchema = z.object({
+  start: instant,
+  end: instant,
+  value: z.number().int().nullable().describe('0 is a zero the provider reported; null means no source could deliver this bucket.'),
+  state: z.enum(['final', 'provisional', 'incomplete']).describe(
+    'final: settled. provisional: inside the provider data delay, or not over yet. incomplete: a source feeding this series failed or was left out for this bucket; value is what was obtained.')
+})
+
+export const seriesSchema = z.object({
+  metric: z.string(),
+  unit: z.enum(UNITS),
+  dimensions: z.record(z.string(), z.string().nullable()).describe('The groupBy dimensions; null where the usage has no such dimension.'),
+  points: z.array(pointSchema).describe('Every bucket of the effective range, in order.'),
+  total: z.number().int().nullable()
+})
+
+export const sourceReportSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  provider: z.string(),
+  status: z.enum(['ok', 'partial', 'failed', 'unaligned', 'out_of_range']),
+  calls: z.number().int().describe('Upstream calls made for this answer.'),
+  simulated: z.boolean().describe('True when the source is one of this service\'s simulated providers.'),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    providerCode: z.string().nullable(),
+    requestId: z.string().nullable()
+  }).nullable(),
+  outOfRange: z.object({ from: instant, to: instant }).nullable().describe('The part of the range older than the source\'s lookback.')
+})
+
+export const warningSchema = z.object({
+  type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
+  source: z.string().nullable(),
+  message: z.string(),
+  suggestedZones: z.array(z.string()).optional()
+})
+
+export const usageResponseSchema = z.object({
+  from: instant.describe('Effective start (widened to a bucket start).'),
+  to: instant.describe('Effective end (widened to a bucket end).'),
+  granularity: z.enum(['hour', 'day', 'month']),
+  tz: z.string(),
+  complete: z.boolean().describe('True only if every point is final or provisional and every selected source is ok.'),
+  series: z.array(seriesSchema),
+  sources: z.array(sourceReportSchema),
+  warnings: z.array(warningSchema)
+})
+
+export type UsageResponse = z.infer<typeof usageResponseSchema>

@@ -1,0 +1,56 @@
+/** Pure: the core's answer as the JSON and CSV that callers read. Instants become RFC 3339 in the query's zone. */
+import { formatInstant } from '../time/index.js'
+import type { UsageResponse } from '../schemas/usage-response-schema.js'
+import { findMetric } from './catalog.js'
+import type { UsageAnswer, UsageQuery } from './usage-query.js'
+
+export function toJsonResponse (answer: UsageAnswer, query: UsageQuery): UsageResponse {
+  const zone = query.zone
+  return {
+    from: formatInstant(answer.range.from, zone),
+    to: formatInstant(answer.range.to, zone),
+    granularity: query.granularity,
+    tz: zone,
+    complete: answer.complete,
+    series: answer.series.map(series => ({
+      metric: series.metric,
+      unit: findMetric(series.metric)?.unit ?? 'count',
+      dimensions: series.dimensions,
+      points: series.points.map(point => ({
+        start: formatInstant(point.start, zone),
+        end: formatInstant(point.end, zone),
+        value: point.value,
+        state: point.state
+      })),
+      total: series.total
+    })),
+    sources: answer.sources.map(source => ({
+      ...source,
+      outOfRange: source.outOfRange
+        ? { from: formatInstant(source.outOfRange.from, zone), to: formatInstant(source.outOfRange.to, zone) }
+        : null
+    })),
+    warnings: answer.warnings
+  }
+}
+
+/** One row per point: start,end,metric,unit,<groupBy columns>,value,state. */
+export function toCsv (response: UsageResponse, groupBy: readonly string[]): string {
+  const lines = [['start', 'end', 'metric', 'unit', ...groupBy, 'value', 'state'].map(csvField).join(',')]
+  for (const series of response.series) {
+    const dimensionFields = groupBy.map(name => csvField(series.dimensions[name] ?? ''))
+    for (const point of series.points) {
+      lines.push([
+        point.start, point.end, csvField(series.metric), series.unit, ...dimensionFields,
+        point.value === null ? '' : String(point.value), point.state
+      ].join(','))
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula. */
+function csvField (value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}

@@ -1,0 +1,204 @@
+/**
+ * Orchestration: select sources, plan their calls, run them within each source's budget, merge.
+ * The only I/O is through each source's executor; planning and merging stay pure.
+ */
+import type { Clock } from '../clock.js'
+import { UsageError, UpstreamError, isUsageError } from '../errors.js'
+import { formatInstant, listBuckets, widenRange, type TimeRange } from '../time/index.js'
+import type { Dimension } from './catalog.js'
+import { MisalignedRecordError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
+import { planSource, type SourcePlan } from './plan-source.js'
+import { IDENTITY_DIMENSIONS, selectSources, type SelectedSource } from './select-sources.js'
+import type { UsageRecord } from './source-adapter.js'
+import type { RuntimeSource } from './source-executor.js'
+import type { Filters, SourceErrorReport, SourceReport, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
+
+export interface RunOptions {
+  sources: readonly RuntimeSource[]
+  clock: Clock
+  signal: AbortSignal
+  /** Most buckets one answer may hold. */
+  maxBuckets: number
+}
+
+interface SourceRun {
+  selected: SelectedSource
+  plan: SourcePlan
+  outcome: SourceOutcome
+  report: SourceReport
+}
+
+export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
+  const now = options.clock.now()
+  const range = widenRange({ from: query.from, to: query.to }, query.granularity, query.zone)
+  const buckets = listBucketsWithin(range, query, options.maxBuckets)
+
+  const { selected, warnings } = selectSources(options.sources, query.filters, query.metrics)
+  if (selected.length === 0) {
+    throw new UsageError('NO_SOURCES', 'no configured source matches the provider, source, metrics and filters given', {
+      details: { sources: options.sources.map(({ config }) => ({ id: config.id, kind: config.kind })), warnings }
+    })
+  }
+  warnings.push(...metricWarnings(query, selected))
+
+  const planQuery = { range, buckets, granularity: query.granularity, zone: query.zone, groupBy: query.groupBy, filters: pushdownFilters(query.filters), now }
+  const planned = selected.map(source => ({ source, plan: planSource(source.runtime.adapter, source.runtime.config, planQuery) }))
+  if (planned.every(({ plan }) => plan.status === 'unaligned')) {
+    throw new UsageError('UNALIGNED_QUERY', `no selected source can deliver exact ${query.granularity} buckets in ${query.zone}`, {
+      details: planned.map(({ source, plan }) => ({
+        source: source.runtime.config.id,
+        message: plan.status === 'unaligned' ? plan.message : '',
+        suggestedZones: plan.status === 'unaligned' ? plan.suggestedZones : []
+      }))
+    })
+  }
+
+  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options.signal)))
+  for (const run of runs) warnings.push(...sourceWarnings(run, query))
+
+  let series
+  try {
+    series = mergeSeries({ buckets, groupBy: query.groupBy, sources: runs.map(run => run.outcome) })
+  } catch (error) {
+    if (error instanceof MisalignedRecordError) throw new UsageError('INTERNAL', 'a provider record did not fit the planned buckets', { cause: error })
+    throw error
+  }
+  const reports = runs.map(run => run.report)
+  const complete = reports.every(report => report.status === 'ok') &&
+    series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
+  return { range, buckets, series, complete, sources: reports, warnings }
+}
+
+/** Longest possible bucket of each granularity (a 25-hour DST day, a 31-day month with an extra hour): the estimate is a lower bound. */
+const LONGEST_BUCKET_MS: Record<UsageQuery['granularity'], number> = { hour: 3_600_000, day: 90_000_000, month: 31 * 86_400_000 + 3_600_000 }
+
+function listBucketsWithin (range: TimeRange, query: UsageQuery, maxBuckets: number) {
+  // Refuse before allocating: a century of hours is a caller's typo, not a workload.
+  const approximate = (range.to - range.from) / LONGEST_BUCKET_MS[query.granularity]
+  if (approximate > maxBuckets) throw tooManyBuckets(Math.ceil(approximate), query, maxBuckets)
+  const buckets = listBuckets(range, query.granularity, query.zone)
+  if (buckets.length > maxBuckets) throw tooManyBuckets(buckets.length, query, maxBuckets)
+  return buckets
+}
+
+function tooManyBuckets (count: number, query: UsageQuery, maxBuckets: number): UsageError {
+  return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${query.granularity} buckets; at most ${maxBuckets} are answered at once: ` +
+    'narrow from/to or use a coarser granularity', { details: { parameter: 'from,to', buckets: count, maxBuckets } })
+}
+
+/** Provider and source are applied by selection; the rest go to the adapters. */
+function pushdownFilters (filters: Filters): Filters {
+  const rest: Filters = {}
+  for (const [name, values] of Object.entries(filters) as Array<[Dimension, readonly string[]]>) {
+    if (!IDENTITY_DIMENSIONS.includes(name)) rest[name] = values
+  }
+  return rest
+}
+
+async function runSource (
+  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number, signal: AbortSignal
+): Promise<SourceRun> {
+  const { config, adapter, executor } = selected.runtime
+  const identity = { provider: adapter.provider, source: config.id }
+  const base = { identity, metrics: selected.metrics, settledBefore: now - adapter.settleDelayMs }
+  const report: SourceReport = {
+    id: config.id, kind: config.kind, provider: adapter.provider, status: 'ok', calls: 0,
+    simulated: config.simulated, error: null, outOfRange: null
+  }
+  if (plan.status === 'unaligned') {
+    report.status = 'unaligned'
+    const outcome: SourceOutcome = { ...base, records: [], spans: [{ from: range.from, to: range.to, status: 'unaligned' }] }
+    return { selected, plan, outcome, report }
+  }
+
+  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal)))
+  report.calls = plan.calls.length
+  const records: UsageRecord[] = []
+  const spans: SourceSpan[] = plan.spans
+    .filter(span => span.status !== 'planned')
+    .map(span => ({ from: span.from, to: span.to, status: span.status as SourceSpan['status'] }))
+  let failedCalls = 0
+  let firstError: unknown = null
+  results.forEach((result, index) => {
+    const call = plan.calls[index]!
+    // One span per call: a window whose other variants succeeded still delivers what they obtained.
+    spans.push({ from: call.window.from, to: call.window.to, status: result.status === 'fulfilled' ? 'ok' : 'failed' })
+    if (result.status === 'fulfilled') {
+      for (const record of result.value.records) {
+        if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
+        records.push({ ...record, dimensions: { ...record.dimensions, ...identity } })
+      }
+    } else {
+      failedCalls++
+      firstError ??= result.reason
+    }
+  })
+
+  const outOfRange = plan.spans.find(span => span.status === 'out_of_range')
+  if (outOfRange) report.outOfRange = { from: outOfRange.from, to: outOfRange.to }
+  if (firstError !== null) {
+    report.error = errorReport(firstError)
+    report.status = failedCalls === plan.calls.length ? 'failed' : 'partial'
+  } else if (outOfRange) {
+    report.status = 'out_of_range'
+  }
+  return { selected, plan, outcome: { ...base, records, spans }, report }
+}
+
+/** A record is kept only if it carries every filtered dimension with an allowed value. */
+function matchesFilters (record: UsageRecord, filters: Filters): boolean {
+  for (const [name, values] of Object.entries(filters) as Array<[Dimension, readonly string[]]>) {
+    if (IDENTITY_DIMENSIONS.includes(name)) continue
+    const value = record.dimensions[name]
+    if (value === undefined || !values.includes(value)) return false
+  }
+  return true
+}
+
+function errorReport (error: unknown): SourceErrorReport {
+  if (error instanceof UpstreamError) {
+    return { code: error.code, message: error.message, providerCode: error.providerCode, requestId: error.requestId }
+  }
+  if (isUsageError(error)) return { code: error.code, message: error.message, providerCode: null, requestId: null }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return { code: 'DEADLINE_EXCEEDED', message: 'the request deadline passed before this call finished', providerCode: null, requestId: null }
+  }
+  return { code: 'INTERNAL', message: 'the call failed unexpectedly', providerCode: null, requestId: null }
+}
+
+function metricWarnings (query: UsageQuery, selected: readonly SelectedSource[]): UsageWarning[] {
+  if (query.metrics === null) return []
+  return query.metrics
+    .filter(metric => !selected.some(source => source.metrics.has(metric)))
+    .map(metric => ({ type: 'metric_unavailable' as const, source: null, message: `no selected source reports ${metric}` }))
+}
+
+function sourceWarnings (run: SourceRun, query: UsageQuery): UsageWarning[] {
+  const { config, adapter } = run.selected.runtime
+  const warnings: UsageWarning[] = []
+  if (run.plan.status === 'unaligned') {
+    warnings.push({ type: 'unaligned', source: config.id, message: run.plan.message, suggestedZones: run.plan.suggestedZones })
+  }
+  if (run.report.outOfRange) {
+    const { from, to } = run.report.outOfRange
+    const days = Math.round(adapter.limits.lookbackMs / 86_400_000)
+    warnings.push({
+      type: 'out_of_range',
+      source: config.id,
+      message: `source '${config.id}' keeps ${days} days of data: ${formatInstant(from, query.zone)} to ${formatInstant(to, query.zone)} is out of range and reported as null, not zero`
+    })
+  }
+  if (run.report.error) {
+    warnings.push({ type: 'source_failed', source: config.id, message: `source '${config.id}' failed for part or all of the range: ${run.report.error.message}` })
+  }
+  const reportable = new Set<string>([...IDENTITY_DIMENSIONS, ...adapter.metrics.flatMap(mapping => mapping.dimensions)])
+  const missing = query.groupBy.filter(name => !reportable.has(name))
+  if (missing.length > 0) {
+    warnings.push({
+      type: 'group_unsupported',
+      source: config.id,
+      message: `source '${config.id}' (${adapter.kind}) cannot break usage down by ${missing.join(', ')}; its usage appears with ${missing.join(', ')} null`
+    })
+  }
+  return warnings
+}

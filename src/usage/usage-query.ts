@@ -1,0 +1,58 @@
+/** A validated usage query and the answer the core produces for it, before formatting. */
+import type { Bucket, Granularity, TimeRange } from '../time/index.js'
+import type { Dimension } from './catalog.js'
+import type { MergedSeries } from './merge-series.js'
+
+export type Filters = Partial<Record<Dimension, readonly string[]>>
+
+export interface UsageQuery {
+  /** Requested [from, to), before widening to whole buckets. */
+  from: number
+  to: number
+  granularity: Granularity
+  zone: string
+  /** Requested metrics, or null for all. */
+  metrics: readonly string[] | null
+  groupBy: readonly Dimension[]
+  filters: Filters
+  strict: boolean
+}
+
+export type SourceStatus = 'ok' | 'partial' | 'failed' | 'unaligned' | 'out_of_range'
+
+export interface SourceErrorReport {
+  code: string
+  message: string
+  providerCode: string | null
+  requestId: string | null
+}
+
+export interface SourceReport {
+  id: string
+  kind: string
+  provider: string
+  status: SourceStatus
+  calls: number
+  simulated: boolean
+  error: SourceErrorReport | null
+  /** The part of the range older than the source's lookback, when there is one. */
+  outOfRange: TimeRange | null
+}
+
+export type WarningType = 'unaligned' | 'out_of_range' | 'source_failed' | 'filter_unsupported' | 'group_unsupported' | 'metric_unavailable'
+
+export interface UsageWarning {
+  type: WarningType
+  source: string | null
+  message: string
+  suggestedZones?: string[]
+}
+
+export interface UsageAnswer {
+  range: TimeRange
+  buckets: readonly Bucket[]
+  series: MergedSeries[]
+  complete: boolean
+  sources: SourceReport[]
+  warnings: UsageWarning[]
+}

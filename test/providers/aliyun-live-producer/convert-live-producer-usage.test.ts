@@ -1,0 +1,59 @@
+import t from 'tap'
+import { convertLiveProducerUsage } from '../../../src/providers/aliyun-live-producer/convert-live-producer-usage.js'
+import { liveProducerAdapter } from '../../../src/providers/aliyun-live-producer/live-producer-adapter.js'
+import { liveProducerResponseSchema } from '../../../src/providers/aliyun-live-producer/live-producer-api.js'
+
+const HOUR = 3_600_000
+const grid = { stepMs: HOUR, offsetMs: 0, label: 'hour (UTC)' }
+const window = { from: Date.parse('2026-11-01T00:00:00Z'), to: Date.parse('2026-11-01T03:00:00Z') }
+const item = (timeStamp: string, extra: Record<string, unknown> = {}) => ({
+  TimeStamp: timeStamp, OutputLdDuration: 1, OutputSdDuration: 2, OutputHdDuration: 3, TranLdDuration: 4, TranSdDuration: 5, TranHdDuration: 6, ...extra
+})
+const parse = (items: unknown[]) => liveProducerResponseSchema.parse({ BillProducerData: { BillProducerDataItem: items } }).BillProducerData!.BillProducerDataItem!
+
+t.test('six duration fields become two metrics by tier, minutes to whole seconds', async t => {
+  const records = convertLiveProducerUsage(parse([item('2026-11-01T01:00:00Z', { Type: 'slidelive' })]), window, grid, {})
+  t.same(records.map(record => [record.metric, record.dimensions.tier, record.value]), [
+    ['studio.output.duration', 'ld', 60], ['studio.output.duration', 'sd', 120], ['studio.output.duration', 'hd', 180],
+    ['transcode.duration', 'ld', 240], ['transcode.duration', 'sd', 300], ['transcode.duration', 'hd', 360]
+  ])
+  t.same(records[0]!.dimensions, { service: 'live-producer', type: 'slidelive', tier: 'ld' })
+  t.same([records[0]!.start, records[0]!.end], [window.from + HOUR, window.from + 2 * HOUR])
+})
+
+t.test('numeric strings are accepted; fractions, negatives and junk are refused, never rounded', async t => {
+  t.equal(convertLiveProducerUsage(parse([item('2026-11-01T00:00:00Z', { OutputHdDuration: '7' })]), window, grid, {})[2]!.value, 420)
+  for (const bad of [1.5, -1, '1e3', 'ten', {}, '']) {
+    t.throws(() => parse([item('2026-11-01T00:00:00Z', { OutputHdDuration: bad })]), JSON.stringify(bad))
+  }
+})
+
+t.test('missing fields are skipped, not zeroed; an empty answer is no records', async t => {
+  const records = convertLiveProducerUsage(parse([{ TimeStamp: '2026-11-01T00:00:00Z', TranHdDuration: 2 }]), window, grid, {})
+  t.same(records.map(record => [record.metric, record.value]), [['transcode.duration', 120]])
+  t.same(convertLiveProducerUsage(parse([]), window, grid, {}), [])
+  t.same(liveProducerResponseSchema.parse({ RequestId: 'x' }).BillProducerData, undefined)
+})
+
+t.test('buckets outside the window (EndTime inclusive on the API side) are dropped, never double counted', async t => {
+  const records = convertLiveProducerUsage(parse([item('2026-10-31T23:00:00Z'), item('2026-11-01T02:00:00Z'), item('2026-11-01T03:00:00Z')]), window, grid, {})
+  t.same([...new Set(records.map(record => record.start))], [Date.parse('2026-11-01T02:00:00Z')])
+})
+
+t.test('a TimeStamp off the asked grid or not UTC ISO is a malformed answer', async t => {
+  t.throws(() => convertLiveProducerUsage(parse([item('2026-11-01T00:30:00Z')]), window, grid, {}), { code: 'UPSTREAM_MALFORMED' })
+  t.throws(() => convertLiveProducerUsage(parse([item('2026-11-01 00:00:00')]), window, grid, {}), { code: 'UPSTREAM_MALFORMED' })
+})
+
+t.test('variants push grouping and filters down; apps cost one call each', async t => {
+  const settings = { regionId: 'cn-shanghai' }
+  t.same(liveProducerAdapter.variants({ groupBy: [], filters: {}, grid }, settings), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }])
+  t.same(liveProducerAdapter.variants({ groupBy: ['type', 'tier'], filters: { domain: ['a.com', 'b.com'] }, grid }, settings), [{
+    parameters: { RegionId: 'cn-shanghai', SplitBy: 'domain,type', DomainName: 'a.com,b.com' }, dimensions: {}
+  }])
+  const apps = liveProducerAdapter.variants({ groupBy: [], filters: { app: ['x', 'y'], region: ['cn-beijing'] }, grid }, settings)
+  t.same(apps, [
+    { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'x' }, dimensions: { app: 'x' } },
+    { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'y' }, dimensions: { app: 'y' } }
+  ])
+})

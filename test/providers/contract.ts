@@ -1,0 +1,131 @@
+/**
+ * The contract every adapter meets, run against its own simulator through the whole service:
+ * happy range, nothing yet to report, window seams, throttling, 5xx, malformed bodies, auth failure,
+ * out-of-lookback. Each adapter's contract.test.ts calls runAdapterContract once.
+ */
+import type { Test } from 'tap'
+import type { Fault } from '../../src/simulators/index.js'
+import type { Granularity } from '../../src/time/index.js'
+import type { SourceAdapter } from '../../src/usage/source-adapter.js'
+import { TEST_NOW, startTestService, type SimulatorStarter } from '../support/test-service.js'
+
+export interface ContractSubject {
+  adapter: SourceAdapter<any>
+  startSimulator: SimulatorStarter
+  settings?: unknown
+  /** A granularity and zone this kind aligns to. */
+  granularity: Granularity
+  zone: string
+  /** The simulator's own total (canonical units, all metrics) for [from, to), when it can say. */
+  truth?: (range: { from: number, to: number }) => number
+}
+
+const DAY = 86_400_000
+
+export function runAdapterContract (t: Test, subject: ContractSubject): Promise<void> {
+  return t.test(`adapter contract: ${subject.adapter.kind}`, async t => {
+    const service = await startTestService(t, [
+      { id: 'good', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings },
+      { id: 'bad-secret', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings, wrongSecret: true }
+    ])
+    const simulator = service.simulators.good!
+    const base = `granularity=${subject.granularity}&tz=${encodeURIComponent(subject.zone)}`
+    const usage = (from: string, to: string, extra = 'source=good') => service.get(`/usage?from=${from}&to=${to}&${base}&${extra}`)
+    const totalOf = (json: any): number => json.series.reduce((sum: number, series: any) => sum + (series.total ?? 0), 0)
+    const withFault = async (fault: Fault, check: (json: any, status: number) => void) => {
+      simulator.faults.inject(fault, Number.POSITIVE_INFINITY)
+      try {
+        const response = await usage('2026-11-10', '2026-11-12')
+        check(response.json, response.status)
+        const strict = await usage('2026-11-10', '2026-11-12', 'source=good&strict=true')
+        t.equal(strict.status, 502, `${fault.kind}: strict=true is a 502, never a silent partial`)
+        t.equal(strict.json.error.code, 'SOURCE_FAILED')
+      } finally {
+        simulator.faults.clear()
+      }
+      const recovered = await usage('2026-11-10', '2026-11-12')
+      t.equal(recovered.json.complete, true, `${fault.kind}: recovers when the fault stops`)
+    }
+    const expectFailed = (code: string) => (json: any, status: number) => {
+      t.equal(status, 200)
+      t.equal(json.complete, false)
+      t.equal(json.sources[0].status, 'failed')
+      t.equal(json.sources[0].error.code, code)
+      t.ok(json.series.length > 0, 'series of a failed source are still listed')
+      t.ok(json.series.every((series: any) => series.points.every((point: any) => point.state === 'incomplete' && point.value === null)),
+        'nothing obtained: null and incomplete, never zero')
+    }
+
+    t.test('happy range: every bucket, exact integers, complete', async t => {
+      const response = await usage('2026-11-01', '2026-11-08')
+      t.equal(response.status, 200, response.text.slice(0, 300))
+      const json = response.json
+      t.equal(json.complete, true)
+      t.same(json.sources.map((source: any) => [source.id, source.status, source.simulated]), [['good', 'ok', true]])
+      t.ok(json.sources[0].calls >= 1)
+      t.ok(json.series.length > 0)
+      const bucketCount = json.series[0].points.length
+      for (const series of json.series) {
+        t.equal(series.points.length, bucketCount, `${series.metric}: every bucket present`)
+        t.ok(series.points.every((point: any) => Number.isSafeInteger(point.value) && point.value >= 0), `${series.metric}: integer values`)
+        t.equal(series.total, series.points.reduce((sum: number, point: any) => sum + point.value, 0))
+      }
+      t.ok(totalOf(json) > 0, 'the simulator reports usage for this range')
+      if (subject.truth) {
+        t.equal(totalOf(json), subject.truth({ from: Date.parse(json.from), to: Date.parse(json.to) }), 'equals the simulator\'s own total')
+      }
+    })
+
+    t.test('nothing to report yet: a future range is null and provisional, and costs no call', async t => {
+      simulator.stats.reset()
+      const response = await usage('2026-12-01', '2026-12-03')
+      t.equal(response.status, 200)
+      t.ok(response.json.series.every((series: any) => series.points.every((point: any) => point.value === null && point.state === 'provisional')))
+      t.equal(simulator.stats.count(), 0)
+    })
+
+    t.test('window seams: a long range equals the sum of its parts, nothing twice, nothing lost', async t => {
+      const whole = await usage('2026-09-01', '2026-11-15')
+      t.equal(whole.json.complete, true, whole.text.slice(0, 300))
+      const cuts = ['2026-09-01', '2026-09-17', '2026-10-01', '2026-10-09', '2026-11-15']
+      let parts = 0
+      for (let index = 1; index < cuts.length; index++) {
+        const part = await usage(cuts[index - 1]!, cuts[index]!)
+        t.equal(part.json.complete, true, JSON.stringify(part.json.sources))
+        parts += totalOf(part.json)
+      }
+      t.equal(totalOf(whole.json), parts)
+      if (subject.truth) t.equal(totalOf(whole.json), subject.truth({ from: Date.parse(whole.json.from), to: Date.parse(whole.json.to) }))
+    })
+
+    t.test('throttling: failed with UPSTREAM_THROTTLED', async () => withFault({ kind: 'throttle' }, expectFailed('UPSTREAM_THROTTLED')))
+    t.test('5xx: failed with UPSTREAM_SERVER', async () => withFault({ kind: 'server-error', status: 503 }, expectFailed('UPSTREAM_SERVER')))
+    t.test('malformed body: failed with UPSTREAM_MALFORMED', async () => withFault({ kind: 'malformed' }, expectFailed('UPSTREAM_MALFORMED')))
+    t.test('truncated body: failed with UPSTREAM_MALFORMED', async () => withFault({ kind: 'truncated' }, expectFailed('UPSTREAM_MALFORMED')))
+    t.test('wrong types: refused, never read as numbers', async () => withFault({ kind: 'wrong-types' }, expectFailed('UPSTREAM_MALFORMED')))
+
+    t.test('auth failure: a wrong secret is a typed auth error with the provider code and request id', async t => {
+      const response = await usage('2026-11-10', '2026-11-12', 'source=bad-secret')
+      t.equal(response.json.sources[0].status, 'failed')
+      t.equal(response.json.sources[0].error.code, 'UPSTREAM_AUTH')
+      t.ok(response.json.sources[0].error.providerCode)
+      t.ok(response.json.sources[0].error.requestId)
+      t.notMatch(response.text, /test-secret-0001|not-the-secret/, 'no secret in the answer')
+    })
+
+    t.test('out of lookback: that part is null and incomplete, the source out_of_range', async t => {
+      const lookbackDays = subject.adapter.limits.lookbackMs / DAY
+      const from = new Date(TEST_NOW - (lookbackDays + 10) * DAY).toISOString().slice(0, 10)
+      const to = new Date(TEST_NOW - (lookbackDays - 10) * DAY).toISOString().slice(0, 10)
+      const response = await usage(from, to)
+      t.equal(response.status, 200)
+      t.equal(response.json.sources[0].status, 'out_of_range')
+      t.ok(response.json.sources[0].outOfRange)
+      const points = response.json.series[0].points
+      t.same([points[0].value, points[0].state], [null, 'incomplete'])
+      t.ok(points.at(-1).value !== null, 'the part inside the lookback is delivered')
+      t.equal(response.json.complete, false)
+      t.ok(response.json.warnings.some((warning: any) => warning.type === 'out_of_range'))
+    })
+  }).then(() => undefined)
+}

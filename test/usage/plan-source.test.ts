@@ -1,0 +1,95 @@
+import t from 'tap'
+import { listBuckets, widenRange } from '../../src/time/index.js'
+import { LOOKBACK_SAFETY_MS, planSource, type PlanQuery } from '../../src/usage/plan-source.js'
+import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
+
+const NOW = Date.parse('2026-11-20T10:30:00Z')
+
+function query (from: string, to: string, granularity: PlanQuery['granularity'] = 'day', zone = 'UTC'): PlanQuery {
+  const range = widenRange({ from: Date.parse(from), to: Date.parse(to) }, granularity, zone)
+  return { range, buckets: listBuckets(range, granularity, zone), granularity, zone, groupBy: [], filters: {}, now: NOW }
+}
+
+t.test('62 days split into exactly 2 windows of at most 31 days, tiling the range', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-09-01T00:00:00Z', '2026-11-02T00:00:00Z'))
+  t.equal(plan.status, 'planned')
+  if (plan.status !== 'planned') return
+  t.equal(plan.calls.length, 2)
+  t.same(plan.calls.map(call => [call.window.from, call.window.to]), [
+    [Date.parse('2026-09-01T00:00:00Z'), Date.parse('2026-10-02T00:00:00Z')],
+    [Date.parse('2026-10-02T00:00:00Z'), Date.parse('2026-11-02T00:00:00Z')]
+  ])
+  t.same(plan.spans.map(span => span.status), ['planned'])
+})
+
+t.test('63 days need 3 windows; the fewest the span limit allows', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-08-31T00:00:00Z', '2026-11-02T00:00:00Z'))
+  t.equal(plan.status === 'planned' && plan.calls.length, 3)
+})
+
+t.test('the part older than the lookback is out_of_range and never asked for', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-08-01T00:00:00Z', '2026-09-01T00:00:00Z'))
+  if (plan.status !== 'planned') return t.fail('expected a plan')
+  const oldest = Math.ceil((NOW - 90 * DAY + LOOKBACK_SAFETY_MS) / HOUR) * HOUR
+  t.same(plan.spans, [
+    { from: Date.parse('2026-08-01T00:00:00Z'), to: oldest, status: 'out_of_range' },
+    { from: oldest, to: Date.parse('2026-09-01T00:00:00Z'), status: 'planned' }
+  ])
+  t.ok(plan.calls.every(call => call.window.from >= oldest), 'no call reaches past the lookback')
+})
+
+t.test('a range wholly past the lookback makes no call', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-01-01', '2026-02-01'))
+  t.equal(plan.status === 'planned' && plan.calls.length, 0)
+  t.same(plan.status === 'planned' && plan.spans.map(span => span.status), ['out_of_range'])
+})
+
+t.test('what has not happened yet is future: the current native hour is fetched, later ones are not', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z'))
+  if (plan.status !== 'planned') return t.fail('expected a plan')
+  t.same(plan.spans, [
+    { from: Date.parse('2026-11-20T00:00:00Z'), to: Date.parse('2026-11-20T11:00:00Z'), status: 'planned' },
+    { from: Date.parse('2026-11-20T11:00:00Z'), to: Date.parse('2026-11-21T00:00:00Z'), status: 'future' }
+  ])
+})
+
+t.test('days in Asia/Kolkata are not whole UTC hours: unaligned, with zones that would work', async t => {
+  const plan = planSource(fakeAdapter(), fakeSource(), query('2026-11-01T00:00:00Z', '2026-11-08T00:00:00Z', 'day', 'Asia/Kolkata'))
+  t.equal(plan.status, 'unaligned')
+  if (plan.status !== 'unaligned') return
+  t.ok(plan.suggestedZones.includes('UTC'))
+  t.notOk(plan.suggestedZones.includes('Asia/Kolkata'))
+  t.match(plan.message, /fake-1/)
+  t.match(plan.message, /tz=UTC/)
+})
+
+t.test('days in Asia/Shanghai, America/New_York across DST, and months align to UTC hours', async t => {
+  for (const [zone, granularity] of [['Asia/Shanghai', 'day'], ['America/New_York', 'day'], ['Europe/London', 'month']] as const) {
+    const plan = planSource(fakeAdapter(), fakeSource(), query('2026-10-01T00:00:00Z', '2026-11-10T00:00:00Z', granularity, zone))
+    t.equal(plan.status, 'planned', `${granularity} in ${zone}`)
+  }
+})
+
+t.test('the coarsest aligned grid is chosen', async t => {
+  const fiveMinutes = { stepMs: 300_000, offsetMs: 0, label: '5 minutes' }
+  const adapter = fakeAdapter({ grids: [{ stepMs: HOUR, offsetMs: 0, label: 'hour' }, fiveMinutes] })
+  const utc = planSource(adapter, fakeSource(), query('2026-11-01', '2026-11-03', 'day', 'UTC'))
+  const kolkata = planSource(adapter, fakeSource(), query('2026-11-01', '2026-11-03', 'day', 'Asia/Kolkata'))
+  t.equal(utc.status === 'planned' && utc.grid?.stepMs, HOUR)
+  t.equal(kolkata.status === 'planned' && kolkata.grid?.stepMs, 300_000)
+})
+
+t.test('kinds without native buckets are asked once per requested bucket', async t => {
+  const plan = planSource(fakeAdapter({ grids: 'any' }), fakeSource(), query('2026-11-01T00:00:00+05:30', '2026-11-03T00:00:00+05:30', 'hour', 'Asia/Kolkata'))
+  t.equal(plan.status === 'planned' && plan.calls.length, 48)
+})
+
+t.test('variants multiply the windows, and every call has a distinct key', async t => {
+  const adapter = fakeAdapter({
+    variants: () => ['a', 'b', 'c'].map(app => ({ parameters: { app }, dimensions: { app } }))
+  })
+  const plan = planSource(adapter, fakeSource(), query('2026-09-01', '2026-11-02'))
+  if (plan.status !== 'planned') return t.fail('expected a plan')
+  t.equal(plan.calls.length, 6)
+  t.equal(new Set(plan.calls.map(call => call.key)).size, 6)
+})

@@ -1,0 +1,114 @@
+import fc from 'fast-check'
+import t from 'tap'
+import { fixedClock } from '../../src/clock.js'
+import { UpstreamError } from '../../src/errors.js'
+import { runUsageQuery } from '../../src/usage/run-usage-query.js'
+import { SourceExecutor, type RuntimeSource } from '../../src/usage/source-executor.js'
+import type { SourceAdapter, UpstreamCall, UsageRecord } from '../../src/usage/source-adapter.js'
+import type { UsageQuery } from '../../src/usage/usage-query.js'
+import { createUpstreamHttp } from '../../src/http/upstream-http.js'
+import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
+
+const NOW = Date.parse('2026-11-20T10:30:00Z')
+const clock = fixedClock(NOW)
+const http = createUpstreamHttp()
+t.teardown(() => http.close())
+
+function runtime (adapter: SourceAdapter<unknown>, id = 'fake-1'): RuntimeSource {
+  const config = fakeSource(id, adapter.kind)
+  return { config, adapter, executor: new SourceExecutor(config, adapter, http, clock) }
+}
+
+function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
+  return {
+    from: Date.parse('2026-10-01T00:00:00Z'),
+    to: Date.parse('2026-10-08T00:00:00Z'),
+    granularity: 'day', zone: 'UTC', metrics: null, groupBy: [], filters: {}, strict: false,
+    ...overrides
+  }
+}
+
+const run = (sources: RuntimeSource[], overrides: Partial<UsageQuery> = {}) =>
+  runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal, maxBuckets: 10_000 })
+
+t.test('a complete answer: every bucket, exact sums, source ok', async t => {
+  const answer = await run([runtime(fakeAdapter())])
+  t.equal(answer.complete, true)
+  t.equal(answer.series.length, 1)
+  t.equal(answer.series[0]!.points.length, 7)
+  t.ok(answer.series[0]!.points.every(point => point.value === 24 * 60 && point.state === 'final'))
+  t.same(answer.sources.map(source => [source.id, source.status, source.calls]), [['fake-1', 'ok', 1]])
+})
+
+t.test('one failing source never blanks another; it is failed with the provider code and request id', async t => {
+  const failing = fakeAdapter({
+    kind: 'fake.failing',
+    answer: () => { throw new UpstreamError('UPSTREAM_SERVER', 'InternalError: boom', { providerCode: 'InternalError', requestId: 'REQ-1' }) }
+  })
+  const answer = await run([runtime(fakeAdapter()), runtime(failing, 'fake-2')], { groupBy: ['source'] })
+  t.equal(answer.complete, false)
+  const bySource = new Map(answer.series.map(series => [series.dimensions.source, series]))
+  t.ok(bySource.get('fake-1')!.points.every(point => point.state === 'final' && point.value === 1440))
+  t.ok(bySource.get('fake-2')!.points.every(point => point.state === 'incomplete' && point.value === null))
+  t.same(answer.sources[1]!.error, { code: 'UPSTREAM_SERVER', message: 'InternalError: boom', providerCode: 'InternalError', requestId: 'REQ-1' })
+  t.equal(answer.sources[1]!.status, 'failed')
+  t.ok(answer.warnings.some(warning => warning.type === 'source_failed' && warning.source === 'fake-2'))
+})
+
+t.test('every selected source unaligned is a 400 naming the source and a zone that works', async t => {
+  await t.rejects(run([runtime(fakeAdapter())], { zone: 'Asia/Kolkata' }), { code: 'UNALIGNED_QUERY' })
+})
+
+t.test('one unaligned source beside an aligned one: left out, warned, incomplete', async t => {
+  const any = fakeAdapter({ kind: 'fake.any', grids: 'any' })
+  const answer = await run([runtime(fakeAdapter()), runtime(any, 'fake-any')], { zone: 'Asia/Kolkata' })
+  t.equal(answer.complete, false)
+  t.equal(answer.sources[0]!.status, 'unaligned')
+  t.equal(answer.sources[1]!.status, 'ok')
+  const warning = answer.warnings.find(entry => entry.type === 'unaligned')
+  t.ok(warning?.suggestedZones?.includes('UTC'))
+})
+
+t.test('a query past the lookback: that part null and incomplete, the source out_of_range', async t => {
+  const answer = await run([runtime(fakeAdapter())], { from: NOW - 100 * DAY, to: NOW - 80 * DAY })
+  t.equal(answer.sources[0]!.status, 'out_of_range')
+  t.ok(answer.sources[0]!.outOfRange)
+  const points = answer.series[0]!.points
+  t.equal(points[0]!.value, null)
+  t.equal(points[0]!.state, 'incomplete')
+  t.ok(points.at(-1)!.value! > 0)
+  t.equal(answer.complete, false)
+})
+
+t.test('too many buckets is refused before any call', async t => {
+  const adapter = fakeAdapter()
+  await t.rejects(runUsageQuery(query({ granularity: 'hour', from: 0, to: 1000 * DAY }), {
+    sources: [runtime(adapter)], clock, signal: new AbortController().signal, maxBuckets: 1000
+  }), { code: 'QUERY_TOO_LARGE' })
+  t.equal(adapter.calls.length, 0)
+})
+
+t.test('filters no source supports leave the sources out, with a 400 when none remain', async t => {
+  await t.rejects(run([runtime(fakeAdapter())], { filters: { domain: ['example.com'] } }), { code: 'NO_SOURCES' })
+  await t.rejects(run([runtime(fakeAdapter())], { filters: { provider: ['tencent'] } }), { code: 'NO_SOURCES' })
+})
+
+t.test('property: however the span limit cuts the range into windows, the answer is the same', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 1, max: 40 }),
+    fc.constantFrom('UTC', 'Asia/Shanghai', 'America/New_York'),
+    async (spanHours, zone) => {
+      const valueOf = (start: number) => (start / HOUR) % 97
+      const answer = (call: UpstreamCall) => {
+        const records: UsageRecord[] = []
+        for (let start = call.window.from; start < call.window.to; start += HOUR) {
+          records.push({ metric: 'transcode.duration', start, end: start + HOUR, value: valueOf(start), dimensions: {} })
+        }
+        return { records, requestId: null }
+      }
+      const narrow = await run([runtime(fakeAdapter({ maxSpanMs: spanHours * HOUR, answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
+      const wide = await run([runtime(fakeAdapter({ answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
+      if (JSON.stringify(narrow.series) !== JSON.stringify(wide.series)) throw new Error(`windows of ${spanHours} h changed the answer in ${zone}`)
+    }
+  ), { numRuns: 40 })
+})
