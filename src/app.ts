@@ -10,6 +10,8 @@ import { openapiPlugin } from './plugins/openapi-plugin.js'
 import { catalogRoute } from './routes/catalog-route.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { usageRoute } from './routes/usage-route.js'
+import { instrumentRequests, metricsRoute } from './routes/metrics-route.js'
+import { UsageMetrics } from './observability/usage-metrics.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
 export interface AppOptions {
@@ -17,6 +19,8 @@ export interface AppOptions {
   clock: Clock
   maxBuckets: number
   requestTimeoutMs: number
+  /** The runtime's metrics; a fresh registry when omitted. */
+  metrics?: UsageMetrics
   fastify?: FastifyServerOptions
 }
 
@@ -25,10 +29,13 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
+  const metrics = options.metrics ?? new UsageMetrics()
+  instrumentRequests(app, metrics)
   await app.register(errorHandlerPlugin)
   await app.register(openapiPlugin)
   await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
   await app.register(catalogRoute, { sources: options.sources })
+  await app.register(metricsRoute, { metrics })
   await app.register(usageRoute, {
     sources: options.sources,
     clock: options.clock,

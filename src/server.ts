@@ -25,6 +25,7 @@ async function main (): Promise<void> {
   const runtime = await createRuntime(config, systemClock)
   const app = await buildApp({
     sources: runtime.sources,
+    metrics: runtime.metrics,
     clock: systemClock,
     maxBuckets: config.maxBuckets,
     requestTimeoutMs: config.requestTimeoutMs,

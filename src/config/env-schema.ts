@@ -29,6 +29,10 @@ const shape = {
   USAGE_MAX_BUCKETS: positiveInteger.max(100_000).default(10_000),
   USAGE_REQUEST_TIMEOUT_MS: positiveInteger.max(600_000).default(30_000),
   USAGE_UPSTREAM_TIMEOUT_MS: positiveInteger.max(600_000).default(20_000),
+  USAGE_CACHE_MAX_MB: positiveInteger.max(16_384).default(64),
+  USAGE_CACHE_FINAL_TTL_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(86_400_000),
+  USAGE_CACHE_PROVISIONAL_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  USAGE_RETRY_MAX_ATTEMPTS: positiveInteger.max(10).default(4),
   USAGE_SIMULATOR_LATENCY_MS: z.string().trim().regex(/^\d+(-\d+)?$/, 'expected milliseconds, e.g. 0 or 80-150').default('0')
 }
 

@@ -18,6 +18,8 @@ export interface ServiceConfig {
   requestTimeoutMs: number
   upstreamTimeoutMs: number
   simulatorLatencyMs: { min: number, max: number }
+  cache: { maxBytes: number, finalTtlMs: number, provisionalTtlMs: number }
+  retryMaxAttempts: number
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -36,6 +38,12 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     requestTimeoutMs: env.USAGE_REQUEST_TIMEOUT_MS,
     upstreamTimeoutMs: env.USAGE_UPSTREAM_TIMEOUT_MS,
     simulatorLatencyMs: { min: minLatency, max: maxLatency },
+    cache: {
+      maxBytes: env.USAGE_CACHE_MAX_MB * 1024 * 1024,
+      finalTtlMs: env.USAGE_CACHE_FINAL_TTL_MS,
+      provisionalTtlMs: env.USAGE_CACHE_PROVISIONAL_TTL_MS
+    },
+    retryMaxAttempts: env.USAGE_RETRY_MAX_ATTEMPTS,
     sources: loadSources(env, environment)
   }
 }
@@ -134,6 +142,7 @@ export function buildSource (input: {
   endpoint?: string
   qps?: number
   concurrency?: number
+  settleDelaySeconds?: number
   settings?: Record<string, unknown>
   simulated?: boolean
   variable: string
@@ -153,6 +162,7 @@ export function buildSource (input: {
     concurrency: input.concurrency ?? Math.min(8, Math.max(1, Math.ceil(qps))),
     credentials: input.credentials,
     simulated: input.simulated ?? false,
+    ...(input.settleDelaySeconds === undefined ? {} : { settleDelayMs: input.settleDelaySeconds * 1000 }),
     settings: settings.data
   }
 }

@@ -14,6 +14,8 @@ export const sourceEntrySchema = z.object({
   endpoint: z.string().url().optional(),
   qps: z.number().positive().max(1000).optional(),
   concurrency: z.number().int().positive().max(64).optional(),
+  /** How long after a bucket ends its numbers may still change; overrides the kind's default. */
+  settleDelaySeconds: z.number().int().min(0).max(30 * 86_400).optional(),
   settings: z.record(z.string(), z.unknown()).optional()
 }).strict()
 

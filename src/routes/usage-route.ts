@@ -33,19 +33,22 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
     }
   }, async (request, reply) => {
     const query = request.query
-    const deadline = AbortSignal.timeout(options.requestTimeoutMs)
+    const timeoutMs = query.timeoutMs ?? options.requestTimeoutMs
+    const deadline = AbortSignal.timeout(timeoutMs)
     const answer = await runUsageQuery(query, {
       sources: options.sources,
       clock: options.clock,
       signal: deadline,
       maxBuckets: options.maxBuckets
     })
-    const response = toJsonResponse(answer, query)
+    const response = toJsonResponse(answer, query, options.clock.now())
     if (deadline.aborted && !answer.complete) {
-      throw new UsageError('DEADLINE_EXCEEDED', `the request deadline of ${options.requestTimeoutMs} ms passed before every upstream call finished`, {
-        details: { sources: response.sources }
+      throw new UsageError('DEADLINE_EXCEEDED', `the deadline of ${timeoutMs / 1000} s passed before every upstream call finished; ` +
+        'sources[] says what was and was not obtained: retry, narrow the range, or raise timeout', {
+        details: { sources: response.sources, warnings: response.warnings }
       })
     }
+    if (response.cacheAgeSeconds !== null) reply.header('x-usage-cache-age', String(response.cacheAgeSeconds))
     if (query.strict) {
       const failing = response.sources.filter(source => source.status !== 'ok')
       if (failing.length > 0 || !response.complete) {

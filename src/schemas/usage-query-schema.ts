@@ -9,6 +9,7 @@ import { GRANULARITIES, isValidZone, parseBoundary } from '../time/index.js'
 
 const MAX_LIST_ITEMS = 100
 const MAX_ITEM_LENGTH = 200
+export const MAX_TIMEOUT_SECONDS = 120
 
 /** One value per parameter: a repeated parameter is refused rather than silently picking one. */
 function text (parameter: string, description: string) {
@@ -36,6 +37,7 @@ const rawUsageQuerySchema = z.object({
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
   format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
   strict: text('strict', 'true: any source that cannot deliver fails the request with 502. Default false.').optional(),
+  timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: 504 with what was obtained.`).optional(),
   ...filterShape
 }).strict()
 
@@ -43,6 +45,8 @@ export type RawUsageQuery = z.infer<typeof rawUsageQuerySchema>
 
 export interface ParsedUsageQuery extends UsageQuery {
   format: 'json' | 'csv' | null
+  /** Requested deadline, or null for the service default. */
+  timeoutMs: number | null
 }
 
 type IssueSink = (parameter: string, message: string) => void
@@ -72,6 +76,7 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
   }
   const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ['json', 'csv'] as const, 'json', problem)
   const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
+  const timeoutMs = parseTimeout(raw.timeout, problem)
   return {
     from: from ?? 0,
     to: to ?? 0,
@@ -81,7 +86,8 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
     groupBy: groupBy.filter(isDimension),
     filters,
     strict,
-    format
+    format,
+    timeoutMs
   }
 })
 
@@ -89,6 +95,14 @@ function parseInstant (text: string, parameter: string, zone: string, problem: I
   const parsed = parseBoundary(text, zone)
   if (parsed.ok) return parsed.instant
   problem(parameter, `'${clip(text)}' is not a date or time: ${parsed.reason}`)
+  return null
+}
+
+function parseTimeout (value: string | undefined, problem: IssueSink): number | null {
+  if (value === undefined) return null
+  const seconds = /^\d{1,4}(\.\d{1,3})?$/.test(value) ? Number(value) : Number.NaN
+  if (seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS) return Math.round(seconds * 1000)
+  problem('timeout', `'${clip(value)}' is not accepted; give seconds from 1 to ${MAX_TIMEOUT_SECONDS}`)
   return null
 }
 

@@ -25,7 +25,8 @@ export const sourceReportSchema = z.object({
   kind: z.string(),
   provider: z.string(),
   status: z.enum(['ok', 'partial', 'failed', 'unaligned', 'out_of_range']),
-  calls: z.number().int().describe('Upstream calls made for this answer.'),
+  calls: z.number().int().describe('Upstream calls made for this answer (retries not counted separately).'),
+  cachedCalls: z.number().int().describe('Upstream answers reused from the cache instead of calling.'),
   simulated: z.boolean().describe('True when the source is one of this service\'s simulated providers.'),
   error: z.object({
     code: z.string(),
@@ -51,7 +52,8 @@ export const usageResponseSchema = z.object({
   complete: z.boolean().describe('True only if every point is final or provisional and every selected source is ok.'),
   series: z.array(seriesSchema),
   sources: z.array(sourceReportSchema),
-  warnings: z.array(warningSchema)
+  warnings: z.array(warningSchema),
+  cacheAgeSeconds: z.number().int().nullable().describe('Age of the oldest cached upstream answer used; null when every part was fetched for this request. Also in the X-Usage-Cache-Age header.')
 })
 
 export type UsageResponse = z.infer<typeof usageResponseSchema>

@@ -4,7 +4,7 @@ import type { UsageResponse } from '../schemas/usage-response-schema.js'
 import { findMetric } from './catalog.js'
 import type { UsageAnswer, UsageQuery } from './usage-query.js'
 
-export function toJsonResponse (answer: UsageAnswer, query: UsageQuery): UsageResponse {
+export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: number): UsageResponse {
   const zone = query.zone
   return {
     from: formatInstant(answer.range.from, zone),
@@ -30,7 +30,8 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery): UsageRe
         ? { from: formatInstant(source.outOfRange.from, zone), to: formatInstant(source.outOfRange.to, zone) }
         : null
     })),
-    warnings: answer.warnings
+    warnings: answer.warnings,
+    cacheAgeSeconds: answer.oldestCachedAt === null ? null : Math.max(0, Math.floor((now - answer.oldestCachedAt) / 1000))
   }
 }
 

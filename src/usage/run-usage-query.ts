@@ -26,6 +26,7 @@ interface SourceRun {
   plan: SourcePlan
   outcome: SourceOutcome
   report: SourceReport
+  oldestCachedAt: number | null
 }
 
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
@@ -66,7 +67,9 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const reports = runs.map(run => run.report)
   const complete = reports.every(report => report.status === 'ok') &&
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
-  return { range, buckets, series, complete, sources: reports, warnings }
+  const cachedTimes = runs.map(run => run.oldestCachedAt).filter((time): time is number => time !== null)
+  const oldestCachedAt = cachedTimes.length > 0 ? Math.min(...cachedTimes) : null
+  return { range, buckets, series, complete, sources: reports, warnings, oldestCachedAt }
 }
 
 /** Longest possible bucket of each granularity (a 25-hour DST day, a 31-day month with an extra hour): the estimate is a lower bound. */
@@ -100,19 +103,19 @@ async function runSource (
 ): Promise<SourceRun> {
   const { config, adapter, executor } = selected.runtime
   const identity = { provider: adapter.provider, source: config.id }
-  const base = { identity, metrics: selected.metrics, settledBefore: now - adapter.settleDelayMs }
+  const base = { identity, metrics: selected.metrics, settledBefore: now - executor.settleDelayMs }
   const report: SourceReport = {
-    id: config.id, kind: config.kind, provider: adapter.provider, status: 'ok', calls: 0,
+    id: config.id, kind: config.kind, provider: adapter.provider, status: 'ok', calls: 0, cachedCalls: 0,
     simulated: config.simulated, error: null, outOfRange: null
   }
   if (plan.status === 'unaligned') {
     report.status = 'unaligned'
     const outcome: SourceOutcome = { ...base, records: [], spans: [{ from: range.from, to: range.to, status: 'unaligned' }] }
-    return { selected, plan, outcome, report }
+    return { selected, plan, outcome, report, oldestCachedAt: null }
   }
 
   const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal)))
-  report.calls = plan.calls.length
+  let oldestCachedAt: number | null = null
   const records: UsageRecord[] = []
   const spans: SourceSpan[] = plan.spans
     .filter(span => span.status !== 'planned')
@@ -124,11 +127,18 @@ async function runSource (
     // One span per call: a window whose other variants succeeded still delivers what they obtained.
     spans.push({ from: call.window.from, to: call.window.to, status: result.status === 'fulfilled' ? 'ok' : 'failed' })
     if (result.status === 'fulfilled') {
-      for (const record of result.value.records) {
+      const { cachedAt } = result.value
+      if (cachedAt === null) report.calls++
+      else {
+        report.cachedCalls++
+        oldestCachedAt = Math.min(oldestCachedAt ?? cachedAt, cachedAt)
+      }
+      for (const record of result.value.result.records) {
         if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
         records.push({ ...record, dimensions: { ...record.dimensions, ...identity } })
       }
     } else {
+      report.calls++
       failedCalls++
       firstError ??= result.reason
     }
@@ -142,7 +152,7 @@ async function runSource (
   } else if (outOfRange) {
     report.status = 'out_of_range'
   }
-  return { selected, plan, outcome: { ...base, records, spans }, report }
+  return { selected, plan, outcome: { ...base, records, spans }, report, oldestCachedAt }
 }
 
 /** A record is kept only if it carries every filtered dimension with an allowed value. */
@@ -160,7 +170,8 @@ function errorReport (error: unknown): SourceErrorReport {
     return { code: error.code, message: error.message, providerCode: error.providerCode, requestId: error.requestId }
   }
   if (isUsageError(error)) return { code: error.code, message: error.message, providerCode: null, requestId: null }
-  if (error instanceof Error && error.name === 'AbortError') {
+  // AbortSignal.timeout rejects with a TimeoutError; a cancelled wait with an AbortError.
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return { code: 'DEADLINE_EXCEEDED', message: 'the request deadline passed before this call finished', providerCode: null, requestId: null }
   }
   return { code: 'INTERNAL', message: 'the call failed unexpectedly', providerCode: null, requestId: null }

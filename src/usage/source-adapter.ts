@@ -32,6 +32,8 @@ export interface SourceConfig<Settings = unknown> {
   credentials: SourceCredentials
   /** True when the endpoint is one of this service's own simulated providers. */
   simulated: boolean
+  /** Overrides the kind's data delay (how long after a bucket ends its numbers may still change). */
+  settleDelayMs?: number
   /** Kind-specific settings, already validated by the adapter's settingsSchema. */
   settings: Settings
 }

@@ -32,7 +32,10 @@ export interface SourceReport {
   kind: string
   provider: string
   status: SourceStatus
+  /** Upstream calls made for this answer (each retry counts once with its call). */
   calls: number
+  /** Calls answered from the cache instead. */
+  cachedCalls: number
   simulated: boolean
   error: SourceErrorReport | null
   /** The part of the range older than the source's lookback, when there is one. */
@@ -55,4 +58,6 @@ export interface UsageAnswer {
   complete: boolean
   sources: SourceReport[]
   warnings: UsageWarning[]
+  /** When the oldest cached upstream answer used was fetched; null when nothing came from the cache. */
+  oldestCachedAt: number | null
 }

@@ -27,7 +27,7 @@ export function runAdapterContract (t: Test, subject: ContractSubject): Promise<
     const service = await startTestService(t, [
       { id: 'good', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings },
       { id: 'bad-secret', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings, wrongSecret: true }
-    ])
+    ], { cache: false }) // each case must reach the simulator; caching has tests of its own
     const simulator = service.simulators.good!
     const base = `granularity=${subject.granularity}&tz=${encodeURIComponent(subject.zone)}`
     const usage = (from: string, to: string, extra = 'source=good') => service.get(`/usage?from=${from}&to=${to}&${base}&${extra}`)

@@ -9,7 +9,10 @@ import { fixedClock, type Clock } from '../../src/clock.js'
 import { createUpstreamHttp } from '../../src/http/upstream-http.js'
 import type { RunningSimulator, SimulatedAccount } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
-import { SourceExecutor } from '../../src/usage/source-executor.js'
+import { UsageMetrics } from '../../src/observability/usage-metrics.js'
+import { CallCache } from '../../src/usage/call-cache.js'
+import type { RetryPolicy } from '../../src/usage/retry-policy.js'
+import { SourceExecutor, type ExecutorServices } from '../../src/usage/source-executor.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -26,7 +29,19 @@ export interface ServiceSourceSpec {
   qps?: number
 }
 
+export interface TestServiceOptions {
+  now?: number
+  maxBuckets?: number
+  requestTimeoutMs?: number
+  upstreamTimeoutMs?: number
+  /** false: no answer cache. */
+  cache?: false
+  /** Default: a single attempt, so fault tests see the fault rather than a retry's recovery. */
+  retry?: RetryPolicy
+}
+
 export interface TestService {
+  metrics: UsageMetrics
   url: string
   clock: ReturnType<typeof fixedClock>
   simulators: Record<string, RunningSimulator>
@@ -35,9 +50,18 @@ export interface TestService {
 
 export const TEST_ACCOUNT: SimulatedAccount = { accessKeyId: 'LTAItestkey0001', accessKeySecret: 'test-secret-0001-do-not-use' }
 
-export async function startTestService (t: Test, specs: ServiceSourceSpec[], options: { now?: number, maxBuckets?: number, requestTimeoutMs?: number } = {}): Promise<TestService> {
+export async function startTestService (t: Test, specs: ServiceSourceSpec[], options: TestServiceOptions = {}): Promise<TestService> {
   const clock = fixedClock(options.now ?? TEST_NOW)
-  const http = createUpstreamHttp({ timeoutMs: 5_000 })
+  const http = createUpstreamHttp({ timeoutMs: options.upstreamTimeoutMs ?? 5_000 })
+  const metrics = new UsageMetrics()
+  const services: ExecutorServices = {
+    http,
+    clock,
+    metrics,
+    cache: options.cache === false ? undefined : new CallCache(clock, 64 * 1024 * 1024),
+    retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
+    provisionalTtlMs: 60_000
+  }
   const simulators: Record<string, RunningSimulator> = {}
   const sources = []
   for (const spec of specs) {
@@ -54,9 +78,9 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       simulated: true,
       settings
     }
-    sources.push({ config, adapter: spec.adapter, executor: new SourceExecutor(config, spec.adapter, http, clock) })
+    sources.push({ config, adapter: spec.adapter, executor: new SourceExecutor(config, spec.adapter, services) })
   }
-  const app = await buildApp({ sources, clock, maxBuckets: options.maxBuckets ?? 10_000, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 })
+  const app = await buildApp({ sources, clock, metrics, maxBuckets: options.maxBuckets ?? 10_000, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(async () => {
     await app.close()
@@ -64,6 +88,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     await Promise.all(Object.values(simulators).map(simulator => simulator.close()))
   })
   return {
+    metrics,
     url: address,
     clock,
     simulators,

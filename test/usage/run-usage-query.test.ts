@@ -16,7 +16,7 @@ t.teardown(() => http.close())
 
 function runtime (adapter: SourceAdapter<unknown>, id = 'fake-1'): RuntimeSource {
   const config = fakeSource(id, adapter.kind)
-  return { config, adapter, executor: new SourceExecutor(config, adapter, http, clock) }
+  return { config, adapter, executor: new SourceExecutor(config, adapter, { http, clock }) }
 }
 
 function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
