@@ -62,7 +62,8 @@ function aliyunSourcesFromEnv (env: Env): SourceConfig[] {
   )
   if (!credentials) return []
   const endpoints: Record<string, string | undefined> = {
-    'aliyun.live-producer': env.USAGE_ALIYUN_LIVE_ENDPOINT
+    'aliyun.live-producer': env.USAGE_ALIYUN_LIVE_ENDPOINT,
+    'aliyun.live-grtn': env.USAGE_ALIYUN_LIVE_ENDPOINT
   }
   return ADAPTERS.filter(adapter => adapter.provider === 'aliyun').map(adapter => buildSource({
     id: adapter.kind.replace('.', '-'),

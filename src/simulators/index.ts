@@ -8,3 +8,4 @@ export { aliyunErrorBody, ALIYUN_GATEWAY_ERRORS, type AliyunError } from './aliy
 export { createSlidingWindowLimiter, type SlidingWindowLimiter } from './sliding-window-limiter.js'
 export { MALFORMED_BODY, truncateText, withWrongTypes } from './corrupted-bodies.js'
 export { toXmlDocument } from './xml.js'
+export { startLiveGrtnSimulator, describeLiveGrtnDuration, GRTN_APP_IDS, GRTN_MEDIA, GRTN_REGIONAL_AREAS, grtnTotalMinutes, type GrtnArea } from './grtn-simulator.js'

@@ -1,0 +1,110 @@
+/**
+ * Pure: DescribeLiveGrtnDuration items to canonical records. Minutes become seconds exactly.
+ * The API silently answers hourly when it does not accept the Interval sent, so the answer's buckets are checked
+ * against the grid asked for before any of them is counted.
+ */
+import { UpstreamError } from '../../errors.js'
+import type { NativeGrid, TimeRange } from '../../time/index.js'
+import { isOnGrid } from '../../time/index.js'
+import type { UsageRecord } from '../../usage/source-adapter.js'
+import type { GrtnItem } from './grtn-api.js'
+
+const SERVICE = 'live-grtn'
+const METRIC = 'costreaming.duration'
+const HOUR_MS = 3_600_000
+/** What the API falls back to for an Interval it does not accept. */
+const FALLBACK_GRID: NativeGrid = { stepMs: HOUR_MS, offsetMs: 0, label: 'hour (UTC)' }
+
+export interface GrtnCallShape {
+  window: TimeRange
+  grid: NativeGrid
+  /** Dimensions the call fixed (the area it asked for). */
+  dimensions: Readonly<Record<string, string>>
+  /** The app ids the call named in AppId, or null when it asked for all apps aggregated. */
+  apps: readonly string[] | null
+  /** The answer's request id, for the errors a support ticket needs it in. */
+  requestId?: string | null
+}
+
+export function convertGrtnDuration (items: readonly GrtnItem[], shape: GrtnCallShape): UsageRecord[] {
+  try {
+    return convertItems(items, shape)
+  } catch (error) {
+    if (error instanceof UpstreamError && shape.requestId) {
+      throw new UpstreamError('UPSTREAM_MALFORMED', error.message, { requestId: shape.requestId, cause: error })
+    }
+    throw error
+  }
+}
+
+function convertItems (items: readonly GrtnItem[], shape: GrtnCallShape): UsageRecord[] {
+  const { window, grid } = shape
+  const starts = items.map(item => parseTimeStamp(item.TimeStamp))
+  checkBucketGrid(starts, window, grid)
+
+  const records: UsageRecord[] = []
+  items.forEach((item, index) => {
+    const start = starts[index]!
+    // EndTime is sent as the window end (see the adapter), and a bucket outside the window belongs to a neighbouring
+    // window: counting it here would count it twice.
+    if (start < window.from || start >= window.to) return
+    const value = item.Duration * 60
+    if (!Number.isSafeInteger(value)) throw malformed(`Duration ${item.Duration} minutes is too large to count exactly in seconds`)
+    const dimensions: Record<string, string> = { service: SERVICE, ...shape.dimensions }
+    const app = appOf(item, shape.apps)
+    if (app !== null) dimensions.app = app
+    if (item.MediaType) dimensions.mediaType = item.MediaType
+    if (item.MediaProfile) dimensions.mediaProfile = item.MediaProfile
+    records.push({ metric: METRIC, start, end: start + grid.stepMs, value, dimensions })
+  })
+  return records
+}
+
+/** Which app an item belongs to: it must be one the call named; an unnamed one cannot be attributed, so the answer is refused. */
+function appOf (item: GrtnItem, named: readonly string[] | null): string | null {
+  if (named === null) return item.AppId ? item.AppId : null
+  if (item.AppId) {
+    if (!named.includes(item.AppId)) throw malformed(`an item has AppId ${clip(item.AppId)}, which the call did not ask for`)
+    return item.AppId
+  }
+  // Whether a several-app call answers per app is not documented: one named app is unambiguous, several are not.
+  if (named.length === 1) return named[0]!
+  throw malformed(`an item has no AppId although the call asked for ${named.length} apps: it cannot be attributed to one`)
+}
+
+/**
+ * Refuses an answer whose buckets are not the ones asked for: a TimeStamp off the asked grid, or, for a grid finer
+ * than an hour, TimeStamps that all fall on whole hours (the hourly fallback) where the window holds sub-hour slots —
+ * as soon as there are two of them, or one before the window start (an hour bucket holding the window's first slot).
+ * A single on-the-hour bucket inside the window cannot be told from sparse fine data, and is accepted.
+ */
+export function checkBucketGrid (starts: readonly number[], window: TimeRange, grid: NativeGrid): void {
+  const distinct = [...new Set(starts)].sort((left, right) => left - right)
+  for (const start of distinct) {
+    if (!isOnGrid(start, grid)) {
+      throw malformed(`TimeStamp ${new Date(start).toISOString()} is not on the ${grid.label} grid asked for (Interval=${grid.stepMs / 1000})`)
+    }
+  }
+  if (grid.stepMs >= FALLBACK_GRID.stepMs || distinct.length === 0) return
+  const windowHasSubHourSlots = !(isOnGrid(window.from, FALLBACK_GRID) && window.to - window.from <= grid.stepMs)
+  const allOnTheHour = distinct.every(start => isOnGrid(start, FALLBACK_GRID))
+  if (!windowHasSubHourSlots || !allOnTheHour) return
+  if (distinct.length >= 2 || distinct[0]! < window.from) {
+    throw malformed(`asked for ${grid.label} buckets (Interval=${grid.stepMs / 1000}) but every TimeStamp is on a whole hour: ` +
+      `the API appears to have fallen back to hourly buckets, which cannot be counted as ${grid.label} ones`)
+  }
+}
+
+function parseTimeStamp (text: string): number {
+  const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(text) ? Date.parse(text) : Number.NaN
+  if (Number.isNaN(instant)) throw malformed(`TimeStamp ${clip(JSON.stringify(text))} is not a UTC ISO 8601 time`)
+  return instant
+}
+
+function malformed (message: string): UpstreamError {
+  return new UpstreamError('UPSTREAM_MALFORMED', `DescribeLiveGrtnDuration: ${message}`)
+}
+
+function clip (text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text
+}
