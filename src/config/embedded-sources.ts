@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../clock.js'
-import { startLiveGrtnSimulator, startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount } from '../simulators/index.js'
+import { startImsSimulator, startTencentMpsSimulator, startLiveGrtnSimulator, startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount } from '../simulators/index.js'
 import type { SourceConfig } from '../usage/source-adapter.js'
 import { buildSource } from './load-config.js'
 
@@ -20,7 +20,9 @@ type SimulatorStarter = (options: { accounts: SimulatedAccount[], clock: Clock, 
 /** One simulator per kind; a kind without a simulator cannot be embedded. */
 const SIMULATORS: Record<string, SimulatorStarter> = {
   'aliyun.live-producer': startLiveProducerSimulator,
-  'aliyun.live-grtn': startLiveGrtnSimulator
+  'aliyun.live-grtn': startLiveGrtnSimulator,
+  'aliyun.ims': startImsSimulator,
+  'tencent.mps': startTencentMpsSimulator
 }
 
 export async function startEmbeddedSources (options: { clock: Clock, latencyMs: { min: number, max: number } }): Promise<EmbeddedSources> {

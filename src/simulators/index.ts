@@ -9,3 +9,7 @@ export { createSlidingWindowLimiter, type SlidingWindowLimiter } from './sliding
 export { MALFORMED_BODY, truncateText, withWrongTypes } from './corrupted-bodies.js'
 export { toXmlDocument } from './xml.js'
 export { startLiveGrtnSimulator, describeLiveGrtnDuration, GRTN_APP_IDS, GRTN_MEDIA, GRTN_REGIONAL_AREAS, grtnTotalMinutes, type GrtnArea } from './grtn-simulator.js'
+export * from './ims-simulator.js'
+export * from './tencent-gateway.js'
+export { startTencentMpsSimulator, describeUsageData, mpsUsageTotal, mpsTaskDay, mpsSpecificationDay, MPS_ACTIVE_REGIONS, MPS_SPECIFICATIONS, MPS_USAGE_QPS } from './tencent-mps-simulator.js'
+export { tencentErrorBody, TENCENT_GATEWAY_ERRORS, type TencentError } from './tencent-errors.js'

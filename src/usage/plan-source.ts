@@ -7,7 +7,7 @@ import {
   type Bucket, type Granularity, type NativeGrid, type TimeRange
 } from '../time/index.js'
 import type { Dimension } from './catalog.js'
-import type { SourceAdapter, SourceConfig, UpstreamCall } from './source-adapter.js'
+import type { CallVariant, SourceAdapter, SourceConfig, UpstreamCall } from './source-adapter.js'
 
 /** Calls start this far inside the lookback, so a call planned now is not refused a moment later. */
 export const LOOKBACK_SAFETY_MS = 5 * 60_000
@@ -43,7 +43,7 @@ export function planSource (adapter: SourceAdapter<any>, source: SourceConfig<an
   const calls: UpstreamCall[] = []
   for (const window of windows) {
     for (const variant of variants) {
-      calls.push({ window, grid, variant, key: callKey(source.id, window, grid, variant.parameters) })
+      calls.push({ window, grid, variant, key: callKey(source.id, window, grid, variant) })
     }
   }
   return { status: 'planned', grid, calls, spans }
@@ -94,9 +94,17 @@ function coverageSpans (adapter: SourceAdapter<any>, grid: NativeGrid | null, qu
  */
 function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, span: TimeRange, buckets: readonly Bucket[]): TimeRange[] {
   if (grid === null) {
-    return buckets
-      .map(bucket => ({ from: Math.max(bucket.start, span.from), to: Math.min(bucket.end, span.to) }))
-      .filter(window => window.to > window.from)
+    // A bucket longer than one call may span (a 31-day month with a DST fall-back hour) is asked in parts;
+    // each part's total lies inside the bucket, so the merger adds them exactly.
+    return buckets.flatMap(bucket => {
+      const from = Math.max(bucket.start, span.from)
+      const to = Math.min(bucket.end, span.to)
+      const parts: TimeRange[] = []
+      for (let start = from; start < to; start += adapter.limits.maxSpanMs) {
+        parts.push({ from: start, to: Math.min(start + adapter.limits.maxSpanMs, to) })
+      }
+      return parts
+    })
   }
   const longest = floorToGrid(adapter.limits.maxSpanMs, { ...grid, offsetMs: 0 })
   const windows: TimeRange[] = []
@@ -106,7 +114,7 @@ function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, spa
   return windows
 }
 
-function callKey (sourceId: string, window: TimeRange, grid: NativeGrid | null, parameters: Readonly<Record<string, string>>): string {
-  const sorted = Object.keys(parameters).sort().map(name => [name, parameters[name]])
-  return JSON.stringify([sourceId, window.from, window.to, grid?.stepMs ?? null, sorted])
+function callKey (sourceId: string, window: TimeRange, grid: NativeGrid | null, variant: CallVariant): string {
+  const sorted = (entries: Readonly<Record<string, string>>) => Object.keys(entries).sort().map(name => [name, entries[name]])
+  return JSON.stringify([sourceId, window.from, window.to, grid?.stepMs ?? null, sorted(variant.parameters), sorted(variant.options ?? {})])
 }

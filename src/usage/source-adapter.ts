@@ -80,6 +80,8 @@ export interface CallVariant {
   parameters: Readonly<Record<string, string>>
   /** Dimension values every record of this call carries because the call was restricted to them. */
   dimensions: Readonly<Record<string, string>>
+  /** How the adapter reads the answer (not sent): part of the call's identity for coalescing and caching. */
+  options?: Readonly<Record<string, string>>
 }
 
 export interface UpstreamCall {

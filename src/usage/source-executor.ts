@@ -3,6 +3,7 @@
  * flight, and otherwise calls within the account's budget (a rate gate at the source's QPS and a cap on calls
  * in flight, both shared by every request), retrying retryable failures with backoff, fresh-signed each time.
  */
+import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { Clock } from '../clock.js'
@@ -89,6 +90,7 @@ export class SourceExecutor {
     } else {
       this.count('miss')
       const controller = new AbortController()
+      setMaxListeners(0, controller.signal)
       const promise = this.callWithRetries(call, controller.signal)
       shared = { promise, controller, waiters: 0 }
       this.inFlight.set(call.key, shared)

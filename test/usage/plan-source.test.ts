@@ -93,3 +93,9 @@ t.test('variants multiply the windows, and every call has a distinct key', async
   t.equal(plan.calls.length, 6)
   t.equal(new Set(plan.calls.map(call => call.key)).size, 6)
 })
+
+t.test('a bucket longer than the span limit is asked in parts for kinds without native buckets', async t => {
+  const plan = planSource(fakeAdapter({ grids: 'any' }), fakeSource(), query('2026-10-01T00:00:00+02:00', '2026-11-01T00:00:00+01:00', 'month', 'Europe/Berlin'))
+  if (plan.status !== 'planned') return t.fail('expected a plan')
+  t.same(plan.calls.map(call => call.window.to - call.window.from), [31 * DAY, HOUR])
+})

@@ -4,7 +4,7 @@
  * and shared/seeds/003. The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../aliyun/aliyun-numbers.js'
+import { providerInteger } from '../provider-numbers.js'
 
 export const GRTN_ACTION = 'DescribeLiveGrtnDuration'
 export const LIVE_VERSION = '2016-11-01'

@@ -1,0 +1,112 @@
+/**
+ * Source kind `tencent.mps`: Tencent Cloud MPS usage per UTC+08:00 day (DescribeUsageData).
+ *
+ * - Types and ProcessRegions are always sent: the API's defaults (Transcode in ap-guangzhou) silently lose the rest.
+ * - Window [from, to) on the day grid → StartTime = from, EndTime = the start of the window's last day, both written
+ *   in +08:00. The API includes the day containing EndTime (reference A2), so this asks for exactly the window's days;
+ *   any day answered outside the window is still dropped, so adjacent windows never count a day twice or not at all.
+ * - The response does not name regions, so grouping or filtering by region costs one call per region.
+ * - A `region` or `task` filter value is sent as given, even if it is not among the configured ones: the settings
+ *   are the default scope, not an allow-list. A value the API does not know comes back as its InvalidParameterValue
+ *   (UPSTREAM_PARAMETER), never as a silent zero.
+ */
+import { z } from 'zod'
+import { UpstreamError, type UpstreamErrorCode } from '../../errors.js'
+import { isOnGrid, type NativeGrid } from '../../time/index.js'
+import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
+import { convertMpsUsage, type MpsBreakdown } from './convert-mps-usage.js'
+import {
+  MPS_ACTION, MPS_PROCESS_REGIONS, MPS_SERVICE, MPS_TASK_TYPES, MPS_VERSION, mpsUsageResponseSchema
+} from './mps-api.js'
+import { MPS_EXTRA_METRICS, MPS_METRIC_MAPPINGS } from './mps-metrics.js'
+import { DAY_MS, UTC8_DAY_GRID, formatUtcPlus8 } from './mps-time.js'
+import { callTencentApi } from './tencent-api-call.js'
+
+/** Adapter-private marker in a variant's parameters (part of the call key, never sent): read Details by Specification. */
+
+function uniqueList<T extends string> (values: readonly [T, ...T[]], what: string) {
+  return z.array(z.enum(values)).min(1, `list at least one ${what}`)
+    .refine(list => new Set(list).size === list.length, `${what} listed twice`)
+}
+
+const settingsSchema = z.object({
+  /** ProcessRegions asked for; default every documented region. */
+  regions: uniqueList(MPS_PROCESS_REGIONS, 'region').default([...MPS_PROCESS_REGIONS]),
+  /** Types asked for; default every documented request type. */
+  taskTypes: uniqueList(MPS_TASK_TYPES, 'task type').default([...MPS_TASK_TYPES]),
+  /** TC3 credential-scope service; 'mps' for every MPS host, public or region-pinned. */
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase service name such as mps').default(MPS_SERVICE)
+}).strict()
+
+export type MpsSettings = z.infer<typeof settingsSchema>
+
+export const mpsAdapter: SourceAdapter<MpsSettings> = {
+  kind: 'tencent.mps',
+  provider: 'tencent',
+  title: 'Tencent Cloud MPS usage (DescribeUsageData)',
+  // The SDKs' default; the intl site also documents mps.intl.tencentcloudapi.com (set it as the endpoint).
+  defaultEndpoint: 'https://mps.tencentcloudapi.com',
+  limits: { maxSpanMs: 90 * DAY_MS, minSpanMs: DAY_MS, lookbackMs: 365 * DAY_MS, defaultQps: 100 },
+  // The only grid: hours never align, days and months only in zones whose midnights are UTC+08:00 midnights.
+  nativeBuckets: { kind: 'grid', grids: [UTC8_DAY_GRID] },
+  // Today's UTC+08:00 day is still filling; no data delay is documented (reference E). Daily pay-as-you-go usage is
+  // settled the next day, so a day is final a day and a half after it ends (noon UTC+08:00 of the day after).
+  settleDelayMs: 36 * 3_600_000,
+  metrics: MPS_METRIC_MAPPINGS,
+  extraMetrics: MPS_EXTRA_METRICS,
+  filterDimensions: ['region', 'task', 'spec', 'service'],
+  settingsSchema,
+
+  variants (query: PushdownQuery, settings: MpsSettings): CallVariant[] {
+    const parameters: Record<string, string> = { Types: JSON.stringify(unique(query.filters.task ?? settings.taskTypes)) }
+    // Details are read only when asked for: Summary and Details together would count the usage twice.
+    const options = { breakdown: query.groupBy.includes('spec') || query.filters.spec !== undefined ? 'specification' : 'summary' }
+    const regions = unique(query.filters.region ?? settings.regions)
+    if (query.groupBy.includes('region') || query.filters.region !== undefined) {
+      return regions.map(region => ({ parameters: { ...parameters, ProcessRegions: JSON.stringify([region]) }, dimensions: { region }, options }))
+    }
+    const only = regions.length === 1 ? regions[0] : undefined
+    return [{ parameters: { ...parameters, ProcessRegions: JSON.stringify(regions) }, dimensions: only === undefined ? {} : { region: only }, options }]
+  },
+
+  async fetch (call, context) {
+    const grid: NativeGrid = call.grid ?? UTC8_DAY_GRID
+    const { window } = call
+    if (!isOnGrid(window.from, grid) || !isOnGrid(window.to, grid) || window.to <= window.from) {
+      throw new RangeError(`window [${window.from}, ${window.to}) is not whole ${grid.label}s`)
+    }
+    const { Types: types, ProcessRegions: regions } = call.variant.parameters
+    const breakdown: MpsBreakdown = call.variant.options?.breakdown === 'specification' ? 'specification' : 'summary'
+    const answer = await callTencentApi({
+      action: MPS_ACTION,
+      version: MPS_VERSION,
+      service: context.source.settings.service,
+      payload: {
+        StartTime: formatUtcPlus8(window.from),
+        // The day containing EndTime is included, so the window's last day is named by its start.
+        EndTime: formatUtcPlus8(window.to - DAY_MS),
+        // Never left out: the API would fall back to Transcode in ap-guangzhou without a word.
+        Types: types === undefined ? context.source.settings.taskTypes : JSON.parse(types),
+        ProcessRegions: regions === undefined ? context.source.settings.regions : JSON.parse(regions)
+      }
+    }, context)
+    const parsed = mpsUsageResponseSchema.safeParse(answer.response)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new UpstreamError('UPSTREAM_MALFORMED', `${MPS_ACTION} answer does not match its schema at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`, {
+        requestId: answer.requestId
+      })
+    }
+    try {
+      const records = convertMpsUsage(parsed.data.Data ?? [], { window, grid, breakdown, dimensions: call.variant.dimensions })
+      return { records, requestId: answer.requestId }
+    } catch (error) {
+      if (error instanceof UpstreamError) throw new UpstreamError(error.code as UpstreamErrorCode, error.message, { requestId: answer.requestId })
+      throw error
+    }
+  }
+}
+
+function unique (values: readonly string[]): string[] {
+  return [...new Set(values)]
+}
