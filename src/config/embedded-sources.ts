@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../clock.js'
-import { startImsSimulator, startTencentMpsSimulator, startLiveGrtnSimulator, startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount } from '../simulators/index.js'
+import { startImsSimulator, startTencentMpsSimulator, startLiveGrtnSimulator, startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount, type SimulatorStartOptions } from '../simulators/index.js'
 import type { SourceConfig } from '../usage/source-adapter.js'
 import { buildSource } from './load-config.js'
 
@@ -15,7 +15,7 @@ export interface EmbeddedSources {
   close(): Promise<void>
 }
 
-type SimulatorStarter = (options: { accounts: SimulatedAccount[], clock: Clock, latencyMs: { min: number, max: number } }) => Promise<RunningSimulator>
+type SimulatorStarter = (options: SimulatorStartOptions) => Promise<RunningSimulator>
 
 /** One simulator per kind; a kind without a simulator cannot be embedded. */
 const SIMULATORS: Record<string, SimulatorStarter> = {

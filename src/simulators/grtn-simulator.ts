@@ -10,11 +10,10 @@
  * - Duration is sent as a numeric string, as in the docs' JSON sample (the SDKs type it as a number).
  * - Slots that start after the gateway clock have no data; the current one counts in full.
  */
-import type { Clock } from '../clock.js'
-import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult, type SimulatedAccount } from './aliyun-gateway.js'
+import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from './aliyun-gateway.js'
 import { GRTN_MEDIA, grtnRangeMinutes, grtnSeries, type GrtnSeries } from './grtn-data.js'
 import { parseGrtnParameters } from './grtn-parameters.js'
-import type { RunningSimulator } from './simulator-server.js'
+import type { RunningSimulator, SimulatorStartOptions } from './simulator-server.js'
 import { formatUtcSeconds } from './utc-seconds.js'
 
 export { GRTN_APP_IDS, GRTN_AREAS, GRTN_MEDIA, GRTN_REGIONAL_AREAS, grtnTotalMinutes, type GrtnArea } from './grtn-data.js'
@@ -64,13 +63,7 @@ function itemGroups (series: readonly GrtnSeries[], apps: readonly string[] | nu
   return groups
 }
 
-export async function startLiveGrtnSimulator (options: {
-  accounts: SimulatedAccount[]
-  clock?: Clock
-  qps?: number
-  latencyMs?: { min: number, max: number }
-  monotonicNow?: () => number
-}): Promise<RunningSimulator> {
+export async function startLiveGrtnSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startAliyunGateway({
     product: GRTN_PRODUCT,
     version: GRTN_API_VERSION,

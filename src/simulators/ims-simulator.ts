@@ -9,13 +9,12 @@
  * - Meter.ReadyTsError (502), Meter.ServerInternalError, Meter.DataSourceQueryError and Meter.AuthError occur only
  *   when injected through `meterFaults`: when the real backend raises them is not documented.
  */
-import type { Clock } from '../clock.js'
 import { deterministicInteger } from './deterministic-usage.js'
-import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult, type SimulatedAccount } from './aliyun-gateway.js'
+import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from './aliyun-gateway.js'
 import { IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsRangeTotals } from './ims-data.js'
 import { ImsMeterFaults, imsMeterError } from './ims-meter-errors.js'
 import { parseImsParameters } from './ims-parameters.js'
-import type { RunningSimulator } from './simulator-server.js'
+import type { RunningSimulator, SimulatorStartOptions } from './simulator-server.js'
 
 export { IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsHourAmount, imsRangeTotals, imsTruth, type ImsSummaryField } from './ims-data.js'
 export { IMS_METER_ERRORS, ImsMeterFaults, type ImsMeterErrorCode } from './ims-meter-errors.js'
@@ -56,13 +55,7 @@ export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context:
   }
 }
 
-export async function startImsSimulator (options: {
-  accounts: SimulatedAccount[]
-  clock?: Clock
-  qps?: number
-  latencyMs?: { min: number, max: number }
-  monotonicNow?: () => number
-}): Promise<ImsSimulator> {
+export async function startImsSimulator (options: SimulatorStartOptions): Promise<ImsSimulator> {
   const meterFaults = new ImsMeterFaults()
   const gateway = await startAliyunGateway({
     product: ICE_PRODUCT,

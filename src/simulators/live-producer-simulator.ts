@@ -7,11 +7,10 @@
  *   only an example), each exactly the sum of its 24 hours.
  * - Hours that start after the gateway clock are not answered; the current hour is, with its full value.
  */
-import type { Clock } from '../clock.js'
-import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult, type SimulatedAccount } from './aliyun-gateway.js'
+import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from './aliyun-gateway.js'
 import { LIVE_PRODUCER_INSTANCES, liveProducerBucketTotals, type LiveProducerInstance } from './live-producer-data.js'
 import { parseLiveProducerParameters, type LiveProducerQuery, type LiveProducerSplit } from './live-producer-parameters.js'
-import type { RunningSimulator } from './simulator-server.js'
+import type { RunningSimulator, SimulatorStartOptions } from './simulator-server.js'
 import { formatUtcSeconds } from './utc-seconds.js'
 
 export { LIVE_PRODUCER_INSTANCES, liveProducerMinutes } from './live-producer-data.js'
@@ -78,13 +77,7 @@ function groupBySplit (
   return [...groups.values()]
 }
 
-export async function startLiveProducerSimulator (options: {
-  accounts: SimulatedAccount[]
-  clock?: Clock
-  qps?: number
-  latencyMs?: { min: number, max: number }
-  monotonicNow?: () => number
-}): Promise<RunningSimulator> {
+export async function startLiveProducerSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startAliyunGateway({
     product: LIVE_PRODUCT,
     version: LIVE_API_VERSION,

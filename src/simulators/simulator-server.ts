@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleepPromise } from 'node:timers/promises'
+import type { Clock } from '../clock.js'
+import type { SimulatedAccount } from './aliyun-authentication.js'
 import type { Fault, FaultInjector } from './fault-injector.js'
 
 export interface SimulatorCall {
@@ -122,4 +124,50 @@ export async function sleepUnlessClosed (milliseconds: number, closed: AbortSign
   } catch {
     return false
   }
+}
+
+/** What every simulator starter takes; the embedded default and tests call each kind's starter with it. */
+export interface SimulatorStartOptions {
+  accounts: SimulatedAccount[]
+  clock?: Clock
+  /** Overrides the API's documented QPS. */
+  qps?: number
+  /** Uniform random delay before every answer. */
+  latencyMs?: { min: number, max: number }
+  /** Measures QPS windows; real monotonic time unless a test freezes it. */
+  monotonicNow?: () => number
+}
+
+/**
+ * Plays the faults that happen below the API (no answer, a dropped connection, a slow answer). Returns false
+ * when the call is over and nothing more must be written; `record` notes an unanswered call.
+ */
+export async function playTransportFault (
+  fault: Fault | undefined,
+  exchange: { request: IncomingMessage, response: ServerResponse, closed: AbortSignal },
+  recordUnanswered: () => void
+): Promise<boolean> {
+  if (fault?.kind === 'hang') {
+    // Nothing is written: the socket stays open until the client gives up or close() destroys it.
+    recordUnanswered()
+    return false
+  }
+  if (fault?.kind === 'reset') {
+    recordUnanswered()
+    exchange.request.socket.destroy()
+    return false
+  }
+  if (fault?.kind === 'slow' && !(await sleepUnlessClosed(fault.delayMs, exchange.closed))) {
+    exchange.response.destroy()
+    return false
+  }
+  return true
+}
+
+/** Waits the configured simulated latency; false (and the response destroyed) when the server closed meanwhile. */
+export async function waitSimulatedLatency (latencyMs: { min: number, max: number } | undefined, response: ServerResponse, closed: AbortSignal): Promise<boolean> {
+  const delay = latencyMs === undefined ? 0 : latencyMs.min + Math.random() * Math.max(0, latencyMs.max - latencyMs.min)
+  if (await sleepUnlessClosed(delay, closed)) return true
+  response.destroy()
+  return false
 }

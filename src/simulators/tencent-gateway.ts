@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../clock.js'
 import type { SimulatedAccount } from './aliyun-authentication.js'
 import { MALFORMED_BODY, truncateText, withWrongTypes } from './corrupted-bodies.js'
 import { FaultInjector, type Fault } from './fault-injector.js'
-import { SimulatorStats, sleepUnlessClosed, startLoopbackServer, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
+import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
 import { createSlidingWindowLimiter } from './sliding-window-limiter.js'
 import { createTencentAuthenticator } from './tencent-authentication.js'
 import { tencentErrorBody, tencentGatewayError, type TencentError } from './tencent-errors.js'
@@ -127,20 +127,7 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
     }
 
     const fault = faults.next()
-    if (fault?.kind === 'hang') {
-      // Nothing is written: the socket stays open until the client gives up or close() destroys it.
-      record({ status: 0, code: null, admitted: false }, fault)
-      return
-    }
-    if (fault?.kind === 'reset') {
-      record({ status: 0, code: null, admitted: false }, fault)
-      request.socket.destroy()
-      return
-    }
-    if (fault?.kind === 'slow' && !(await sleepUnlessClosed(fault.delayMs, closed))) {
-      response.destroy()
-      return
-    }
+    if (!(await playTransportFault(fault, { request, response, closed }, () => record({ status: 0, code: null, admitted: false }, fault)))) return
 
     let answer = fault !== undefined ? faultAnswer(fault, requestId) : null
     if (answer !== null) {
@@ -152,12 +139,7 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
       record({ status: answer.status, code: answer.code, admitted }, fault)
     }
 
-    const latency = options.latencyMs
-    const delay = latency === undefined ? 0 : latency.min + Math.random() * Math.max(0, latency.max - latency.min)
-    if (!(await sleepUnlessClosed(delay, closed))) {
-      response.destroy()
-      return
-    }
+    if (!(await waitSimulatedLatency(options.latencyMs, response, closed))) return
     response.writeHead(answer.status, { 'content-type': JSON_TYPE, 'x-tc-traceid': requestId }).end(answer.body)
   }
 

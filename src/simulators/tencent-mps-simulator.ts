@@ -5,11 +5,9 @@
  *   EndTime is included), days after the gateway clock left out; Details per Specification add up to Summary exactly.
  * - Every day in range is listed, zeros included (the real empty shape is unconfirmed, reference F).
  */
-import type { Clock } from '../clock.js'
-import type { SimulatedAccount } from './aliyun-authentication.js'
 import { MPS_DAY_MS, mpsDayStart, mpsTaskDay, type MpsAmount } from './mps-usage-data.js'
 import { parseMpsUsageParameters } from './mps-usage-parameters.js'
-import type { RunningSimulator } from './simulator-server.js'
+import type { RunningSimulator, SimulatorStartOptions } from './simulator-server.js'
 import { startTencentGateway, type TencentActionContext, type TencentActionResult } from './tencent-gateway.js'
 
 export { mpsUsageTotal, mpsTaskDay, mpsSpecificationDay, MPS_ACTIVE_REGIONS, MPS_SPECIFICATIONS } from './mps-usage-data.js'
@@ -46,13 +44,7 @@ function item (day: number, amount: MpsAmount): { Time: string, Count: number, U
   return { Time: new Date(day + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00', Count: amount.count, Usage: amount.usage }
 }
 
-export async function startTencentMpsSimulator (options: {
-  accounts: SimulatedAccount[]
-  clock?: Clock
-  qps?: number
-  latencyMs?: { min: number, max: number }
-  monotonicNow?: () => number
-}): Promise<RunningSimulator> {
+export async function startTencentMpsSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startTencentGateway({
     service: MPS_SERVICE_NAME,
     version: MPS_API_VERSION,
