@@ -1,17 +1,25 @@
 /**
- * The app as a Fastify instance built from a runtime: plugins first (docs, errors), then routes.
- * `server.ts` only listens; tests build this and use inject() or listen on port 0.
+ * The app as a Fastify instance built from a runtime: plugins first (request context, shutdown gate,
+ * API keys, docs, errors), then routes. `server.ts` only listens; tests build this and use inject() or
+ * listen on port 0.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from './clock.js'
+import { serverOptions } from './http/server-options.js'
+import { requestContextPlugin } from './observability/request-context.js'
+import { UsageMetrics } from './observability/usage-metrics.js'
+import { apiKeyAuthPlugin } from './plugins/api-key-auth.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { openapiPlugin } from './plugins/openapi-plugin.js'
+import { shutdownGatePlugin } from './plugins/shutdown-gate.js'
 import { catalogRoute } from './routes/catalog-route.js'
 import { healthRoutes } from './routes/health-routes.js'
-import { usageRoute } from './routes/usage-route.js'
 import { instrumentRequests, metricsRoute } from './routes/metrics-route.js'
-import { UsageMetrics } from './observability/usage-metrics.js'
+import { usageRoute } from './routes/usage-route.js'
+import { ApiKeySet } from './security/api-keys.js'
+import { SecretRedactor } from './security/secret-redactor.js'
+import type { QueryLimits } from './usage/query-limits.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
 export interface AppOptions {
@@ -19,19 +27,36 @@ export interface AppOptions {
   clock: Clock
   maxBuckets: number
   requestTimeoutMs: number
+  /** Bounds on range, upstream calls and points per request; the defaults where omitted. */
+  limits?: Partial<QueryLimits>
+  /** Accepted API keys; none (the default) leaves every route open, with a warning at boot. */
+  apiKeys?: ApiKeySet
+  /** true: /metrics needs no key even when keys are configured. */
+  metricsPublic?: boolean
+  /** Scrubs secrets from what the app answers; by default one that knows the sources' secrets. */
+  redactor?: SecretRedactor
   /** The runtime's metrics; a fresh registry when omitted. */
   metrics?: UsageMetrics
+  /** Overrides of the server options (logger, timeouts); the hardened defaults otherwise. */
   fastify?: FastifyServerOptions
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, ...options.fastify }).withTypeProvider<ZodTypeProvider>()
+  const app = Fastify({
+    logger: false,
+    ...serverOptions({ requestTimeoutMs: options.requestTimeoutMs }),
+    ...options.fastify
+  }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
   const metrics = options.metrics ?? new UsageMetrics()
+  const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
+  await app.register(requestContextPlugin)
+  await app.register(shutdownGatePlugin)
   instrumentRequests(app, metrics)
-  await app.register(errorHandlerPlugin)
+  await app.register(errorHandlerPlugin, { redactor })
+  await app.register(apiKeyAuthPlugin, { keys: options.apiKeys ?? new ApiKeySet([]), metricsPublic: options.metricsPublic ?? false })
   await app.register(openapiPlugin)
   await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
   await app.register(catalogRoute, { sources: options.sources })
@@ -40,7 +65,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     sources: options.sources,
     clock: options.clock,
     maxBuckets: options.maxBuckets,
-    requestTimeoutMs: options.requestTimeoutMs
+    requestTimeoutMs: options.requestTimeoutMs,
+    limits: options.limits ?? {},
+    redactor
   })
   return app
 }

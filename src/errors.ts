@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNAUTHORIZED: { status: 401, description: 'An API key is required and was missing or wrong.' },
   SOURCE_FAILED: { status: 502, description: 'strict=true and at least one selected source could not deliver all of its part.' },
+  SHUTTING_DOWN: { status: 503, description: 'The service is shutting down and takes no new requests; retry, another instance answers.' },
   DEADLINE_EXCEEDED: { status: 504, description: 'The request deadline passed before every upstream call finished.' },
   INTERNAL: { status: 500, description: 'A bug in this service. Nothing a caller sends should produce it.' },
   CONFIG_INVALID: { status: 500, description: 'A setting is invalid; raised at boot, never served.' },

@@ -1,14 +1,16 @@
 /**
- * Entry point: read config, build the runtime and the app, listen, and shut down gracefully.
+ * Entry point: read config, build the logger, the runtime and the app, listen, and shut down gracefully.
  * Nothing else lives here.
  */
 import { buildApp } from './app.js'
 import { systemClock } from './clock.js'
 import { ConfigError } from './config/config-error.js'
 import { loadConfig } from './config/load-config.js'
+import { createLogger } from './observability/logger.js'
+import { createUpstreamCallLogger } from './observability/upstream-call-log.js'
 import { createRuntime } from './runtime.js'
-
-const SHUTDOWN_GRACE_MS = 10_000
+import { ApiKeySet } from './security/api-keys.js'
+import { SecretRedactor, credentialSecrets } from './security/secret-redactor.js'
 
 async function main (): Promise<void> {
   let config
@@ -22,26 +24,24 @@ async function main (): Promise<void> {
     throw error
   }
 
-  const runtime = await createRuntime(config, systemClock)
+  // The logger exists before the runtime so upstream calls can log through it; the redactor learns the
+  // sources' secrets (the embedded default makes its own at boot) before anything is served.
+  const redactor = new SecretRedactor()
+  const logger = createLogger({ level: config.logLevel, redactor })
+  const runtime = await createRuntime(config, systemClock, { onCall: createUpstreamCallLogger(logger) })
+  redactor.learn(runtime.sources.flatMap(source => credentialSecrets(source.config.credentials)))
+
   const app = await buildApp({
     sources: runtime.sources,
     metrics: runtime.metrics,
     clock: systemClock,
     maxBuckets: config.maxBuckets,
     requestTimeoutMs: config.requestTimeoutMs,
-    fastify: {
-      logger: {
-        level: config.logLevel,
-        redact: {
-          paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.accessKeySecret', '*.securityToken'],
-          censor: '[redacted]'
-        }
-      },
-      requestTimeout: config.requestTimeoutMs + 5_000,
-      connectionTimeout: 10_000,
-      keepAliveTimeout: 5_000,
-      bodyLimit: 16 * 1024
-    }
+    limits: config.limits,
+    apiKeys: new ApiKeySet(config.apiKeyDigests),
+    metricsPublic: config.metricsPublic,
+    redactor,
+    fastify: { loggerInstance: logger }
   })
 
   if (runtime.embedded) {
@@ -56,15 +56,19 @@ async function main (): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
-    app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
+    app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing in-flight requests')
     const forced = setTimeout(() => {
-      app.log.error('in-flight requests did not finish within the grace period; exiting')
+      app.log.error({ graceMs: config.shutdownGraceMs }, 'in-flight requests did not finish within the grace period; exiting')
       process.exit(1)
-    }, SHUTDOWN_GRACE_MS)
+    }, config.shutdownGraceMs)
     forced.unref()
+    // In-flight requests finish first; only then are upstream connections and simulators closed under them.
     app.close()
       .then(() => runtime.close())
-      .then(() => process.exit(0))
+      .then(() => {
+        app.log.info('shut down cleanly')
+        process.exit(0)
+      })
       .catch(error => {
         app.log.error({ err: error }, 'error during shutdown')
         process.exit(1)

@@ -33,7 +33,14 @@ const shape = {
   USAGE_CACHE_FINAL_TTL_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(86_400_000),
   USAGE_CACHE_PROVISIONAL_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   USAGE_RETRY_MAX_ATTEMPTS: positiveInteger.max(10).default(4),
-  USAGE_SIMULATOR_LATENCY_MS: z.string().trim().regex(/^\d+(-\d+)?$/, 'expected milliseconds, e.g. 0 or 80-150').default('0')
+  USAGE_SIMULATOR_LATENCY_MS: z.string().trim().regex(/^\d+(-\d+)?$/, 'expected milliseconds, e.g. 0 or 80-150').default('0'),
+
+  USAGE_API_KEYS: optionalText,
+  USAGE_METRICS_PUBLIC: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
+  USAGE_MAX_RANGE_DAYS: positiveInteger.max(36_600).default(731),
+  USAGE_MAX_POINTS: positiveInteger.max(10_000_000).default(100_000),
+  USAGE_MAX_UPSTREAM_CALLS: positiveInteger.max(100_000).default(500),
+  USAGE_SHUTDOWN_GRACE_MS: positiveInteger.max(600_000).default(30_000)
 }
 
 export const envSchema = z.object(

@@ -9,6 +9,7 @@ import type { SourceConfig } from '../usage/source-adapter.js'
 import { ConfigError } from './config-error.js'
 import { envSchema, type Env } from './env-schema.js'
 import { sourcesFileSchema, type SourceEntry } from './sources-file.js'
+import { parseApiKeyEntries } from '../security/api-keys.js'
 
 export interface ServiceConfig {
   port: number
@@ -20,6 +21,13 @@ export interface ServiceConfig {
   simulatorLatencyMs: { min: number, max: number }
   cache: { maxBytes: number, finalTtlMs: number, provisionalTtlMs: number }
   retryMaxAttempts: number
+  /** SHA-256 digests of the accepted API keys (plain keys are not kept); empty: every route is open. */
+  apiKeyDigests: Buffer[]
+  /** /metrics needs no key even when keys are configured. */
+  metricsPublic: boolean
+  limits: { maxRangeMs: number, maxPoints: number, maxUpstreamCalls: number }
+  /** How long in-flight requests may run after SIGTERM/SIGINT before the process exits anyway. */
+  shutdownGraceMs: number
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -44,6 +52,14 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
       provisionalTtlMs: env.USAGE_CACHE_PROVISIONAL_TTL_MS
     },
     retryMaxAttempts: env.USAGE_RETRY_MAX_ATTEMPTS,
+    apiKeyDigests: parseApiKeyEntries(env.USAGE_API_KEYS),
+    metricsPublic: env.USAGE_METRICS_PUBLIC === 'true',
+    limits: {
+      maxRangeMs: env.USAGE_MAX_RANGE_DAYS * 86_400_000,
+      maxPoints: env.USAGE_MAX_POINTS,
+      maxUpstreamCalls: env.USAGE_MAX_UPSTREAM_CALLS
+    },
+    shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     sources: loadSources(env, environment)
   }
 }

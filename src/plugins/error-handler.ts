@@ -6,8 +6,17 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { ERROR_CODES, isUsageError, type ErrorCode } from '../errors.js'
+import type { SecretRedactor } from '../security/secret-redactor.js'
 
-export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+/**
+ * The redactor is the last guard of error bodies: provider messages are scrubbed where they are reported,
+ * and this catches anything that echoes a secret on a path nobody thought of.
+ */
+export const errorHandlerPlugin = fp<{ redactor: SecretRedactor }>(async (app: FastifyInstance, { redactor }) => {
+  const send = (reply: FastifyReply, requestId: string, code: ErrorCode, message: string, details: unknown, status: number = ERROR_CODES[code].status) =>
+    reply.code(status).type('application/json; charset=utf-8').serializer(JSON.stringify)
+      .send(redactor.deep({ error: { code, message, details, requestId } }))
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map(issue => ({
@@ -32,11 +41,6 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     send(reply, request.id, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, null)
   })
 }, { name: 'error-handler' })
-
-function send (reply: FastifyReply, requestId: string, code: ErrorCode, message: string, details: unknown, status: number = ERROR_CODES[code].status) {
-  return reply.code(status).type('application/json; charset=utf-8').serializer(JSON.stringify)
-    .send({ error: { code, message, details, requestId } })
-}
 
 /** Zod issue paths arrive as '/from' (or empty for an unknown key, which zod names in params.keys). */
 function parameterOf (instancePath: string, params: unknown): string {

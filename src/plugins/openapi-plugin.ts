@@ -19,6 +19,18 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
     openapi: {
       openapi: '3.0.3',
       info: OPENAPI_INFO,
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key from USAGE_API_KEYS, sent as Authorization: Bearer <key>. Needed by every route ' +
+              'except /healthz, /readyz, /docs and /openapi.json (and /metrics when USAGE_METRICS_PUBLIC=true) ' +
+              'when the service has keys configured; a missing or wrong key is a 401 UNAUTHORIZED.'
+          }
+        }
+      },
+      security: [{ apiKey: [] }],
       tags: [
         { name: 'usage', description: 'Usage queries' },
         { name: 'health', description: 'Liveness and readiness' }

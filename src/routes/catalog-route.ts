@@ -15,7 +15,7 @@ export const catalogRoute: FastifyPluginAsync<{ sources: readonly RuntimeSource[
       tags: ['usage'],
       summary: 'Metrics, dimensions, source kinds and configured sources',
       querystring: z.object({}).strict(),
-      response: { 200: catalogResponseSchema, 400: errorResponseSchema }
+      response: { 200: catalogResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema }
     }
   }, async () => catalog)
 }

@@ -7,7 +7,9 @@ import { errorResponseSchema } from '../schemas/error-schema.js'
 import { usageQuerySchema } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema } from '../schemas/usage-response-schema.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
+import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
+import type { SecretRedactor } from '../security/secret-redactor.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
 export interface UsageRouteOptions {
@@ -15,6 +17,8 @@ export interface UsageRouteOptions {
   clock: Clock
   maxBuckets: number
   requestTimeoutMs: number
+  limits: Partial<QueryLimits>
+  redactor: SecretRedactor
 }
 
 export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, options) => {
@@ -27,6 +31,7 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       response: {
         200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
         400: errorResponseSchema,
+        401: errorResponseSchema,
         502: errorResponseSchema,
         504: errorResponseSchema
       }
@@ -39,7 +44,9 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       sources: options.sources,
       clock: options.clock,
       signal: deadline,
-      maxBuckets: options.maxBuckets
+      maxBuckets: options.maxBuckets,
+      limits: options.limits,
+      redactor: options.redactor
     })
     const response = toJsonResponse(answer, query, options.clock.now())
     if (deadline.aborted && !answer.complete) {

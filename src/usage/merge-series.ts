@@ -18,6 +18,7 @@ export interface SourceOutcome {
   identity: Readonly<Record<string, string>>
   /** Metrics the source can report (and the query asked for). */
   metrics: ReadonlySet<string>
+  /** The source's records; for the identity dimensions, `identity` is what counts, whatever a record says. */
   records: readonly UsageRecord[]
   /** Spans tiling the query range: what was delivered, what failed or was left out. */
   spans: readonly SourceSpan[]
@@ -54,46 +55,109 @@ export class MisalignedRecordError extends Error {
   }
 }
 
-const KEY_SEPARATOR = '\u0000'
+interface SeriesEntry {
+  metric: string
+  dimensions: Record<string, string | null>
+  sums: Float64Array[]
+}
+
+/** Grouped by more dimensions than this, a record's own keys are walked (see readValues). */
+const WALK_KEYS_ABOVE = 6
+
+/**
+ * Series by metric, then by the value of each grouped dimension in turn (null when a record lacks it): one map
+ * level per dimension, so finding a record's series builds no key string and no object.
+ */
+type SeriesIndex = Map<string | null, SeriesIndex | SeriesEntry>
 
 export function mergeSeries (input: MergeInput): MergedSeries[] {
   const { buckets, groupBy, sources } = input
-  const series = new Map<string, { metric: string, dimensions: Record<string, string | null>, sums: Float64Array[] }>()
+  const index: SeriesIndex = new Map()
+  const entries: SeriesEntry[] = []
 
-  const seriesFor = (metric: string, dimensions: Record<string, string | null>): Float64Array[] => {
-    const key = metric + KEY_SEPARATOR + groupBy.map(name => dimensions[name] ?? '').join(KEY_SEPARATOR) +
-      KEY_SEPARATOR + groupBy.map(name => dimensions[name] === null ? '0' : '1').join('')
-    let entry = series.get(key)
-    if (!entry) {
-      entry = { metric, dimensions, sums: sources.map(() => new Float64Array(buckets.length)) }
-      series.set(key, entry)
+  // A record's value for each grouped dimension, by position. A record carries a handful of dimensions; grouped by
+  // many (up to all of them), walking the record's own keys beats looking up every grouped name, most of them absent
+  // (which was most of the merge's time); grouped by a few, the direct lookups are the cheaper.
+  const positionOf = new Map<string, number>(groupBy.map((name, position) => [name, position]))
+  const values = new Array<string | null>(groupBy.length).fill(null)
+  const walkKeys = groupBy.length > WALK_KEYS_ABOVE
+
+  /** Reads dimensions into `values`; `fixed[i]`, when set, wins (the source's identity). */
+  const readValues = (dimensions: Readonly<Record<string, string | null>>, fixed: ReadonlyArray<string | undefined>): void => {
+    if (walkKeys) {
+      values.fill(null)
+      for (const name in dimensions) {
+        const position = positionOf.get(name)
+        if (position !== undefined) values[position] = dimensions[name] ?? null
+      }
+      for (let position = 0; position < fixed.length; position++) {
+        const value = fixed[position]
+        if (value !== undefined) values[position] = value
+      }
+    } else {
+      for (let position = 0; position < fixed.length; position++) {
+        values[position] = fixed[position] ?? dimensions[groupBy[position]!] ?? null
+      }
+    }
+  }
+
+  /** The sums of the series of `metric` and the dimension values in `values`. */
+  const seriesFor = (metric: string): Float64Array[] => {
+    let level = index
+    let key: string | null = metric
+    for (let position = 0; position < values.length; position++) {
+      let next = level.get(key) as SeriesIndex | undefined
+      if (next === undefined) {
+        next = new Map()
+        level.set(key, next)
+      }
+      level = next
+      key = values[position]!
+    }
+    let entry = level.get(key) as SeriesEntry | undefined
+    if (entry === undefined) {
+      const own: Record<string, string | null> = {}
+      groupBy.forEach((name, position) => { own[name] = values[position]! })
+      entry = { metric, dimensions: own, sums: sources.map(() => new Float64Array(buckets.length)) }
+      level.set(key, entry)
+      entries.push(entry)
     }
     return entry.sums
   }
 
   sources.forEach((source, sourceIndex) => {
+    const fixed = groupBy.map(name => source.identity[name])
     for (const metric of source.metrics) {
       const base = baseDimensions(groupBy, source.identity)
-      if (base) seriesFor(metric, base)
+      if (base) {
+        readValues(base, fixed)
+        seriesFor(metric)
+      }
     }
+    // Records mostly come in time order: the previous record's bucket is the first guess.
+    let bucketIndex = 0
     for (const record of source.records) {
-      const dimensions: Record<string, string | null> = {}
-      for (const name of groupBy) dimensions[name] = record.dimensions[name] ?? null
-      const sums = seriesFor(record.metric, dimensions)
-      const index = bucketIndexOf(buckets, record)
-      sums[sourceIndex]![index]! += record.value
+      readValues(record.dimensions, fixed)
+      const sums = seriesFor(record.metric)
+      bucketIndex = bucketIndexOf(buckets, record, bucketIndex)
+      sums[sourceIndex]![bucketIndex]! += record.value
     }
   })
 
+  const coverage = sources.map(source => coverageOf(buckets, source))
   const merged: MergedSeries[] = []
-  for (const entry of series.values()) {
-    const feeding = sources
-      .map((source, index) => ({ source, index }))
-      .filter(({ source }) => feeds(source, entry.metric, entry.dimensions))
-    const points = buckets.map((bucket, bucketIndex) => pointFor(bucket, bucketIndex, feeding, entry.sums))
+  for (const entry of entries) {
+    const feeding: number[] = []
+    sources.forEach((source, sourceIndex) => {
+      if (feeds(source, entry.metric, entry.dimensions)) feeding.push(sourceIndex)
+    })
+    const points = new Array<MergedPoint>(buckets.length)
+    for (let bucketIndex = 0; bucketIndex < buckets.length; bucketIndex++) {
+      points[bucketIndex] = pointFor(buckets[bucketIndex]!, bucketIndex, feeding, sources, coverage, entry.sums)
+    }
     merged.push({ metric: entry.metric, dimensions: entry.dimensions, points, total: totalOf(points) })
   }
-  return merged.sort(compareSeries)
+  return sortSeries(merged)
 }
 
 /** The series a source is known to feed even when it reported nothing: only when grouping is by source identity. */
@@ -116,41 +180,78 @@ function feeds (source: SourceOutcome, metric: string, dimensions: Record<string
   return true
 }
 
-function bucketIndexOf (buckets: readonly Bucket[], record: UsageRecord): number {
-  let low = 0
-  let high = buckets.length - 1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    const bucket = buckets[middle]!
-    if (record.start < bucket.start) high = middle - 1
-    else if (record.start >= bucket.end) low = middle + 1
-    else {
-      if (record.end > bucket.end || record.end <= record.start) throw new MisalignedRecordError(record)
-      return middle
+/** The bucket holding the record's start (trying `hint` and the one after it first); the record must end inside it. */
+function bucketIndexOf (buckets: readonly Bucket[], record: UsageRecord, hint: number): number {
+  let found = -1
+  const guess = buckets[hint]
+  const after = buckets[hint + 1]
+  if (guess !== undefined && record.start >= guess.start && record.start < guess.end) found = hint
+  else if (after !== undefined && record.start >= after.start && record.start < after.end) found = hint + 1
+  else {
+    let low = 0
+    let high = buckets.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const bucket = buckets[middle]!
+      if (record.start < bucket.start) high = middle - 1
+      else if (record.start >= bucket.end) low = middle + 1
+      else {
+        found = middle
+        break
+      }
     }
   }
-  throw new MisalignedRecordError(record)
+  if (found < 0) throw new MisalignedRecordError(record)
+  const bucket = buckets[found]!
+  if (record.end > bucket.end || record.end <= record.start) throw new MisalignedRecordError(record)
+  return found
+}
+
+const DELIVERED = 1
+const FUTURE = 2
+const NOT_DELIVERED = 4
+
+/**
+ * Per bucket, what the source's spans say about it: delivered (an ok span overlaps it), future, or failed / left out.
+ * Worked out once per source rather than per series and bucket: a source without native buckets has one span per
+ * bucket, and scanning every span for every point was quadratic in the range.
+ */
+function coverageOf (buckets: readonly Bucket[], source: SourceOutcome): Uint8Array {
+  const flags = new Uint8Array(buckets.length)
+  for (const span of source.spans) {
+    const flag = span.status === 'ok' ? DELIVERED : span.status === 'future' ? FUTURE : NOT_DELIVERED
+    // The first bucket that ends after the span starts; then every bucket that starts before the span ends.
+    let low = 0
+    let high = buckets.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (buckets[middle]!.end <= span.from) low = middle + 1
+      else high = middle
+    }
+    for (let bucketIndex = low; bucketIndex < buckets.length && buckets[bucketIndex]!.start < span.to; bucketIndex++) {
+      flags[bucketIndex]! |= flag
+    }
+  }
+  return flags
 }
 
 function pointFor (
   bucket: Bucket,
   bucketIndex: number,
-  feeding: ReadonlyArray<{ source: SourceOutcome, index: number }>,
+  feeding: readonly number[],
+  sources: readonly SourceOutcome[],
+  coverage: readonly Uint8Array[],
   sums: readonly Float64Array[]
 ): MergedPoint {
   let value: number | null = null
   let incomplete = false
   let provisional = false
-  for (const { source, index } of feeding) {
-    let delivered = false
-    for (const span of source.spans) {
-      if (span.to <= bucket.start || span.from >= bucket.end) continue
-      if (span.status === 'ok') delivered = true
-      else if (span.status === 'future') provisional = true
-      else incomplete = true
-    }
-    if (delivered) value = (value ?? 0) + sums[index]![bucketIndex]!
-    if (bucket.end > source.settledBefore) provisional = true
+  for (const sourceIndex of feeding) {
+    const flags = coverage[sourceIndex]![bucketIndex]!
+    if ((flags & NOT_DELIVERED) !== 0) incomplete = true
+    if ((flags & FUTURE) !== 0) provisional = true
+    if ((flags & DELIVERED) !== 0) value = (value ?? 0) + sums[sourceIndex]![bucketIndex]!
+    if (bucket.end > sources[sourceIndex]!.settledBefore) provisional = true
   }
   const state: PointState = incomplete ? 'incomplete' : provisional ? 'provisional' : 'final'
   return { start: bucket.start, end: bucket.end, value, state }
@@ -164,9 +265,12 @@ function totalOf (points: readonly MergedPoint[]): number | null {
   return total
 }
 
-function compareSeries (left: MergedSeries, right: MergedSeries): number {
-  if (left.metric !== right.metric) return left.metric < right.metric ? -1 : 1
-  const leftKey = JSON.stringify(left.dimensions)
-  const rightKey = JSON.stringify(right.dimensions)
-  return leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0
+/** By metric, then by the dimensions as JSON (each series' JSON is written once, not at every comparison). */
+function sortSeries (series: MergedSeries[]): MergedSeries[] {
+  const keyed = series.map(entry => ({ entry, dimensions: JSON.stringify(entry.dimensions) }))
+  keyed.sort((left, right) => {
+    if (left.entry.metric !== right.entry.metric) return left.entry.metric < right.entry.metric ? -1 : 1
+    return left.dimensions < right.dimensions ? -1 : left.dimensions > right.dimensions ? 1 : 0
+  })
+  return keyed.map(({ entry }) => entry)
 }

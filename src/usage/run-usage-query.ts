@@ -2,12 +2,15 @@
  * Orchestration: select sources, plan their calls, run them within each source's budget, merge.
  * The only I/O is through each source's executor; planning and merging stay pure.
  */
+import { setMaxListeners } from 'node:events'
 import type { Clock } from '../clock.js'
 import { UsageError, UpstreamError, isUsageError } from '../errors.js'
 import { formatInstant, listBuckets, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './catalog.js'
 import { MisalignedRecordError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
 import { planSource, type SourcePlan } from './plan-source.js'
+import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, resolveLimits, type QueryLimits } from './query-limits.js'
+import { SecretRedactor } from '../security/secret-redactor.js'
 import { IDENTITY_DIMENSIONS, selectSources, type SelectedSource } from './select-sources.js'
 import type { UsageRecord } from './source-adapter.js'
 import type { RuntimeSource } from './source-executor.js'
@@ -19,6 +22,10 @@ export interface RunOptions {
   signal: AbortSignal
   /** Most buckets one answer may hold. */
   maxBuckets: number
+  /** Bounds on range, upstream calls and points; the defaults where omitted. */
+  limits?: Partial<QueryLimits>
+  /** Scrubs secrets from provider error messages; by default one that knows the sources' secrets. */
+  redactor?: SecretRedactor
 }
 
 interface SourceRun {
@@ -30,7 +37,12 @@ interface SourceRun {
 }
 
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
+  // Every upstream call of the query listens to its signal: dozens of listeners are expected, not a leak.
+  setMaxListeners(0, options.signal)
   const now = options.clock.now()
+  const limits = resolveLimits(options.limits)
+  const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
+  checkRange(query.from, query.to, limits)
   const range = widenRange({ from: query.from, to: query.to }, query.granularity, query.zone)
   const buckets = listBucketsWithin(range, query, options.maxBuckets)
 
@@ -41,6 +53,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
     })
   }
   warnings.push(...metricWarnings(query, selected))
+  checkEstimatedPoints(selected, query.groupBy, IDENTITY_DIMENSIONS, buckets.length, limits)
 
   const planQuery = { range, buckets, granularity: query.granularity, zone: query.zone, groupBy: query.groupBy, filters: pushdownFilters(query.filters), now }
   const planned = selected.map(source => ({ source, plan: planSource(source.runtime.adapter, source.runtime.config, planQuery) }))
@@ -54,7 +67,9 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
     })
   }
 
-  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options.signal)))
+  checkPlannedCalls(planned, limits)
+
+  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options.signal, redactor)))
   for (const run of runs) warnings.push(...sourceWarnings(run, query))
 
   let series
@@ -64,6 +79,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
     if (error instanceof MisalignedRecordError) throw new UsageError('INTERNAL', 'a provider record did not fit the planned buckets', { cause: error })
     throw error
   }
+  checkMergedPoints(series, buckets.length, limits)
   const reports = runs.map(run => run.report)
   const complete = reports.every(report => report.status === 'ok') &&
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
@@ -99,7 +115,7 @@ function pushdownFilters (filters: Filters): Filters {
 }
 
 async function runSource (
-  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number, signal: AbortSignal
+  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number, signal: AbortSignal, redactor: SecretRedactor
 ): Promise<SourceRun> {
   const { config, adapter, executor } = selected.runtime
   const identity = { provider: adapter.provider, source: config.id }
@@ -135,7 +151,9 @@ async function runSource (
       }
       for (const record of result.value.result.records) {
         if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
-        records.push({ ...record, dimensions: { ...record.dimensions, ...identity } })
+        // Not copied to add provider and source: the merger takes those from the outcome's identity. Copying every
+        // record (often cached, so the same ones again) was a large part of a cached answer's time and garbage.
+        records.push(record)
       }
     } else {
       report.calls++
@@ -147,7 +165,7 @@ async function runSource (
   const outOfRange = plan.spans.find(span => span.status === 'out_of_range')
   if (outOfRange) report.outOfRange = { from: outOfRange.from, to: outOfRange.to }
   if (firstError !== null) {
-    report.error = errorReport(firstError)
+    report.error = redactor.deep(errorReport(firstError))
     report.status = failedCalls === plan.calls.length ? 'failed' : 'partial'
   } else if (outOfRange) {
     report.status = 'out_of_range'
@@ -165,6 +183,7 @@ function matchesFilters (record: UsageRecord, filters: Filters): boolean {
   return true
 }
 
+/** Provider messages may echo request parameters; the caller redacts the report before it leaves. */
 function errorReport (error: unknown): SourceErrorReport {
   if (error instanceof UpstreamError) {
     return { code: error.code, message: error.message, providerCode: error.providerCode, requestId: error.requestId }

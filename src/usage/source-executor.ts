@@ -149,32 +149,34 @@ export class SourceExecutor {
     const release = await this.gate.acquire(signal)
     const started = performance.now()
     let outcome: CallOutcome = 'ok'
-    let failure: unknown = null
+    // What the log line says of the provider's answer: its request id, and its code when it failed.
+    let answer: { providerCode?: string | null, requestId?: string | null } | null = null
     try {
-      return await this.adapter.fetch(call, { source: this.source, http: this.services.http, clock: this.services.clock, signal })
+      const result = await this.adapter.fetch(call, { source: this.source, http: this.services.http, clock: this.services.clock, signal })
+      answer = { requestId: result.requestId }
+      return result
     } catch (error) {
-      failure = error
+      answer = error as typeof answer
       outcome = outcomeOf(error)
       throw error
     } finally {
       release()
-      this.record(call, attempt, outcome, failure, performance.now() - started)
+      this.record(call, attempt, outcome, answer, performance.now() - started)
     }
   }
 
-  private record (call: UpstreamCall, attempt: number, outcome: CallOutcome, failure: unknown, durationMs: number): void {
+  private record (call: UpstreamCall, attempt: number, outcome: CallOutcome, answer: { providerCode?: string | null, requestId?: string | null } | null, durationMs: number): void {
     const labels = { source: this.source.id, kind: this.source.kind }
     this.services.metrics?.upstreamCalls.inc({ ...labels, outcome })
     this.services.metrics?.upstreamLatency.observe(labels, durationMs / 1000)
     if (outcome === 'throttled') this.services.metrics?.throttles.inc({ source: this.source.id })
-    const details = failure as { providerCode?: string | null, requestId?: string | null } | null
     this.services.onCall?.({
       ...labels,
       window: call.window,
       attempt,
       outcome,
-      providerCode: details?.providerCode ?? null,
-      requestId: details?.requestId ?? null,
+      providerCode: answer?.providerCode ?? null,
+      requestId: answer?.requestId ?? null,
       durationMs: Math.round(durationMs)
     })
   }

@@ -4,20 +4,23 @@
  */
 import type { Test } from 'tap'
 import { request } from 'undici'
+import type { FastifyBaseLogger } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { fixedClock, type Clock } from '../../src/clock.js'
 import { createUpstreamHttp } from '../../src/http/upstream-http.js'
-import type { RunningSimulator, SimulatedAccount } from '../../src/simulators/index.js'
+import type { RunningSimulator, SimulatedAccount, SimulatorStartOptions } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
 import { UsageMetrics } from '../../src/observability/usage-metrics.js'
 import { CallCache } from '../../src/usage/call-cache.js'
 import type { RetryPolicy } from '../../src/usage/retry-policy.js'
 import { SourceExecutor, type ExecutorServices } from '../../src/usage/source-executor.js'
+import type { ApiKeySet } from '../../src/security/api-keys.js'
+import type { QueryLimits } from '../../src/usage/query-limits.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
 
-export type SimulatorStarter = (options: { accounts: SimulatedAccount[], clock?: Clock, qps?: number, latencyMs?: { min: number, max: number } }) => Promise<RunningSimulator>
+export type SimulatorStarter = (options: SimulatorStartOptions) => Promise<RunningSimulator>
 
 export interface ServiceSourceSpec {
   id: string
@@ -38,6 +41,15 @@ export interface TestServiceOptions {
   cache?: false
   /** Default: a single attempt, so fault tests see the fault rather than a retry's recovery. */
   retry?: RetryPolicy
+  /** The simulated account every source signs with (and every simulator accepts); TEST_ACCOUNT by default. */
+  account?: SimulatedAccount
+  apiKeys?: ApiKeySet
+  metricsPublic?: boolean
+  limits?: Partial<QueryLimits>
+  /** A logger for the app (logging is off by default). */
+  logger?: FastifyBaseLogger
+  /** Receives one entry per upstream attempt, as the runtime's executors do. */
+  onCall?: ExecutorServices['onCall']
 }
 
 export interface TestService {
@@ -60,12 +72,14 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     metrics,
     cache: options.cache === false ? undefined : new CallCache(clock, 64 * 1024 * 1024),
     retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-    provisionalTtlMs: 60_000
+    provisionalTtlMs: 60_000,
+    onCall: options.onCall
   }
+  const account = options.account ?? TEST_ACCOUNT
   const simulators: Record<string, RunningSimulator> = {}
   const sources = []
   for (const spec of specs) {
-    const simulator = await spec.startSimulator({ accounts: [TEST_ACCOUNT], clock })
+    const simulator = await spec.startSimulator({ accounts: [account], clock })
     simulators[spec.id] = simulator
     const settings = spec.adapter.settingsSchema.parse(spec.settings ?? {})
     const config: SourceConfig<unknown> = {
@@ -74,13 +88,26 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       endpoint: simulator.url,
       qps: spec.qps ?? spec.adapter.limits.defaultQps,
       concurrency: 8,
-      credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, accessKeySecret: spec.wrongSecret ? 'not-the-secret' : TEST_ACCOUNT.accessKeySecret },
+      credentials: {
+        ...account,
+        accessKeySecret: spec.wrongSecret ? 'not-the-secret' : account.accessKeySecret
+      },
       simulated: true,
       settings
     }
     sources.push({ config, adapter: spec.adapter, executor: new SourceExecutor(config, spec.adapter, services) })
   }
-  const app = await buildApp({ sources, clock, metrics, maxBuckets: options.maxBuckets ?? 10_000, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 })
+  const app = await buildApp({
+    sources,
+    clock,
+    metrics,
+    maxBuckets: options.maxBuckets ?? 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    limits: options.limits,
+    apiKeys: options.apiKeys,
+    metricsPublic: options.metricsPublic,
+    ...(options.logger ? { fastify: { loggerInstance: options.logger } } : {})
+  })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(async () => {
     await app.close()

@@ -1,0 +1,63 @@
+/** Limits of the HTTP layer: header and body sizes, malformed requests, and timeouts that never cut a legitimate answer. */
+import { connect } from 'node:net'
+import t from 'tap'
+import { HTTP_LIMITS, serverOptions } from '../../src/http/server-options.js'
+import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
+import { MAX_TIMEOUT_SECONDS } from '../../src/schemas/usage-query-schema.js'
+import { startLiveProducerSimulator } from '../../src/simulators/index.js'
+import { startTestService } from '../support/test-service.js'
+
+const service = await startTestService(t, [{ id: 'studio', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator }])
+const { port } = new URL(service.url)
+
+/** Sends raw bytes and reads until the server closes or answers in full. */
+async function raw (request: string): Promise<{ status: number, headers: string, body: string }> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1')
+    let received = ''
+    socket.on('data', chunk => { received += chunk.toString('latin1') })
+    socket.on('end', () => resolve(received))
+    socket.on('close', () => resolve(received))
+    socket.on('error', reject)
+    socket.end(request)
+  })
+  const [head = '', body = ''] = text.split('\r\n\r\n')
+  return { status: Number(head.split(' ')[1]), headers: head, body }
+}
+
+t.test('headers past the limit: 431 in the documented error shape', async t => {
+  const response = await raw(`GET /usage?from=2026-11-01&to=2026-11-02&tier=${'hd,'.repeat(HTTP_LIMITS.maxHeaderBytes / 3)}hd HTTP/1.1\r\nHost: x\r\n\r\n`)
+  t.equal(response.status, 431)
+  t.match(response.headers, /content-type: application\/json/i)
+  t.match(JSON.parse(response.body), { error: { code: 'INVALID_REQUEST', message: /exceed 16384 bytes; shorten the query string/ } })
+})
+
+t.test('a request that is not HTTP: 400 in the documented error shape', async t => {
+  const response = await raw('GARBAGE\u0000 / HTTP/9\r\n\r\n')
+  t.equal(response.status, 400)
+  t.match(JSON.parse(response.body), { error: { code: 'INVALID_REQUEST' } })
+})
+
+t.test('a body past the limit is refused with 413 in the documented shape; GET bodies are ignored', async t => {
+  const request = (method: string, body: string) => raw(`${method} /usage HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+  const large = JSON.stringify({ padding: 'x'.repeat(HTTP_LIMITS.bodyLimitBytes) })
+  const tooLarge = await request('POST', large)
+  t.equal(tooLarge.status, 413)
+  t.match(JSON.parse(tooLarge.body), { error: { code: 'INVALID_REQUEST', requestId: /./ } })
+  const small = await request('POST', '{}')
+  t.equal(small.status, 404, 'no route takes a body')
+  t.match(JSON.parse(small.body), { error: { code: 'NOT_FOUND' } })
+  const get = await request('GET', large)
+  t.equal(get.status, 400, 'a GET is answered on its query string (here: from and to are missing), its body unread')
+})
+
+t.test('timeouts: the idle-socket timeout outlasts the longest deadline a request may ask for', async t => {
+  for (const requestTimeoutMs of [1_000, 30_000, 600_000]) {
+    const options = serverOptions({ requestTimeoutMs })
+    const longestDeadline = Math.max(requestTimeoutMs, MAX_TIMEOUT_SECONDS * 1000)
+    t.ok(options.connectionTimeout! > longestDeadline, `connectionTimeout ${options.connectionTimeout} > ${longestDeadline}`)
+    t.ok(options.requestTimeout! >= options.http!.headersTimeout!, 'Node requires headersTimeout <= requestTimeout')
+    t.equal(options.forceCloseConnections, 'idle')
+  }
+})

@@ -1,0 +1,125 @@
+/**
+ * The real entry point, in a child process: SIGTERM during a slow request stops accepting connections, lets
+ * the request finish with its answer, closes simulators and upstream connections, and exits 0.
+ * The server runs from source through tap's own TypeScript loader, so no build is needed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { connect } from 'node:net'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import t, { type Test } from 'tap'
+import { request } from 'undici'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const API_KEY = 'shutdown-test-key-0123456789'
+const SIMULATOR_LATENCY_MS = 1500
+
+interface RunningServer {
+  child: ChildProcess
+  url: string
+  lines: Array<Record<string, any>>
+  /** Resolves with the first log line matching, already written or still to come. */
+  waitFor(predicate: (line: Record<string, any>) => boolean): Promise<Record<string, any>>
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+}
+
+async function startServer (t: Test): Promise<RunningServer> {
+  // Only what the test decides: no credentials from the developer's shell, so the embedded default serves.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    USAGE_API_KEYS: API_KEY,
+    USAGE_SIMULATOR_LATENCY_MS: String(SIMULATOR_LATENCY_MS),
+    USAGE_SHUTDOWN_GRACE_MS: '60000'
+  }
+  const child = spawn(process.execPath, ['--import=@tapjs/typescript/import', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('exit', (code, signal) => resolve({ code, signal })))
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  let stderr = ''
+  child.stderr!.on('data', chunk => { stderr += chunk })
+
+  const lines: Array<Record<string, any>> = []
+  const waiters: Array<{ predicate: (line: Record<string, any>) => boolean, resolve: (line: Record<string, any>) => void }> = []
+  createInterface({ input: child.stdout! }).on('line', text => {
+    let line: Record<string, any>
+    try { line = JSON.parse(text) } catch { line = { msg: text } }
+    lines.push(line)
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(line)
+      }
+    }
+  })
+  const waitFor = (predicate: (line: Record<string, any>) => boolean) => {
+    const found = lines.find(predicate)
+    if (found) return Promise.resolve(found)
+    return Promise.race([
+      new Promise<Record<string, any>>(resolve => waiters.push({ predicate, resolve })),
+      exited.then(({ code }) => { throw new Error(`server exited (${code}) before the expected log line; stderr: ${stderr}`) })
+    ])
+  }
+  const listening = await waitFor(line => /^Server listening at /.test(line.msg ?? ''))
+  return { child, url: listening.msg.replace('Server listening at ', ''), lines, waitFor, exited }
+}
+
+function tryConnect (port: number): Promise<string> {
+  return new Promise<string>(resolve => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve('connected') })
+    socket.once('error', error => resolve((error as NodeJS.ErrnoException).code ?? 'error'))
+  })
+}
+
+/** A date a few days back: the embedded simulators run on the real clock. */
+const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+
+t.test('SIGTERM during a slow request: the request completes with 200, new connections are refused, exit 0', async t => {
+  const server = await startServer(t)
+  const path = `/usage?from=${day(4)}&to=${day(2)}&granularity=day`
+  let slowFinished = false
+  const slow = request(server.url + path, { headers: { authorization: `Bearer ${API_KEY}` } })
+  slow.finally(() => { slowFinished = true }).catch(() => undefined)
+  await server.waitFor(line => line.msg === 'incoming request' && line.req?.url === path)
+
+  server.child.kill('SIGTERM')
+  await server.waitFor(line => line.msg?.startsWith('shutting down') && line.signal === 'SIGTERM')
+  // The listener closes a moment after the signal is logged (once the close hooks have run): retry until refused.
+  const port = Number(new URL(server.url).port)
+  let outcome = 'connected'
+  for (let attempt = 0; attempt < 500 && outcome === 'connected'; attempt++) {
+    outcome = await tryConnect(port)
+    if (outcome === 'connected') await sleep(10)
+  }
+  t.equal(outcome, 'ECONNREFUSED', 'new connections are refused once shutting down')
+  t.equal(slowFinished, false, 'while the slow request is still in flight')
+
+  const response = await slow
+  const body = await response.body.json() as any
+  t.equal(response.statusCode, 200, 'the in-flight request completed')
+  t.ok(Array.isArray(body.series) && body.series.length > 0, 'with its answer')
+  t.ok(body.sources.every((source: any) => source.simulated === true))
+
+  const { code, signal } = await server.exited
+  t.same({ code, signal }, { code: 0, signal: null }, 'a clean exit')
+  t.ok(server.lines.some(line => line.msg === 'shut down cleanly'), 'after closing the runtime (upstream connections, simulators)')
+  const completed = server.lines.find(line => line.msg === 'request completed' && line.res?.statusCode === 200)
+  t.ok(completed, 'the request was logged as completed')
+  t.ok(server.lines.findIndex(line => line === completed) < server.lines.findIndex(line => line.msg === 'shut down cleanly'), 'before the exit')
+})
+
+t.test('SIGINT when idle: exit 0 at once; the key is enforced by the real entry point', async t => {
+  const server = await startServer(t)
+  const unauthorized = await request(server.url + '/usage/catalog')
+  t.equal(unauthorized.statusCode, 401)
+  await unauthorized.body.dump()
+  const health = await request(server.url + '/healthz')
+  t.equal(health.statusCode, 200)
+  await health.body.dump()
+  server.child.kill('SIGINT')
+  t.same(await server.exited, { code: 0, signal: null })
+})
