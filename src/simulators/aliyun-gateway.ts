@@ -11,7 +11,7 @@ import { aliyunErrorBody, gatewayError, type AliyunError } from './aliyun-errors
 import { readAliyunRequest, type ReceivedAliyunRequest } from './aliyun-request.js'
 import { MALFORMED_BODY, truncateText, withWrongTypes } from './corrupted-bodies.js'
 import { FaultInjector, type Fault } from './fault-injector.js'
-import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
+import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type SimulatorStartOptions, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
 import { createSlidingWindowLimiter } from './sliding-window-limiter.js'
 import { toXmlDocument } from './xml.js'
 
@@ -30,21 +30,12 @@ export type AliyunActionResult = { status: 200, body: unknown } | { status: numb
 
 export type AliyunActionHandler = (context: AliyunActionContext) => AliyunActionResult
 
-export interface AliyunGatewayOptions {
+/** The gateway's own settings; accounts, clock, latency and the QPS clock are every simulator's (SimulatorStartOptions). */
+export interface AliyunGatewayOptions extends Omit<SimulatorStartOptions, 'qps'> {
   /** Product code, e.g. 'live': names the HostId (`live.aliyuncs.com`) in error bodies. */
   product: string
   version: string
-  accounts: SimulatedAccount[]
   actions: Record<string, { handler: AliyunActionHandler, qps: number }>
-  /** Timestamps, lookback and data come from this clock; default the system clock. */
-  clock?: Clock
-  /** Uniform random delay before every answer. */
-  latencyMs?: { min: number, max: number }
-  /**
-   * Measures the QPS window. Real monotonic time by default, because the clock above may be fixed in tests;
-   * a test can freeze it so that "12 calls at once" is exact however slow the machine is.
-   */
-  monotonicNow?: () => number
 }
 
 type Answer = { status: number, code: string | null, headers: Record<string, string>, body: string }

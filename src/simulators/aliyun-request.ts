@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { parseAcs3Authorization } from '../signing/index.js'
+import { readRequestBody } from './simulator-server.js'
 
 // Bigger bodies are not usage queries; refusing them keeps a misbehaving client from filling memory.
 const MAX_BODY_BYTES = 1024 * 1024
@@ -36,7 +37,7 @@ export interface ReceivedAliyunRequest {
 }
 
 export async function readAliyunRequest (request: IncomingMessage): Promise<ReceivedAliyunRequest> {
-  const body = await readBody(request)
+  const body = await readRequestBody(request, MAX_BODY_BYTES)
   const url = new URL(request.url ?? '/', 'http://simulator.invalid')
   const query = firstValues(url.searchParams)
   const isForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
@@ -74,19 +75,4 @@ function firstValues (parameters: URLSearchParams): Record<string, string> {
   const values: Record<string, string> = {}
   for (const [name, value] of parameters) values[name] ??= value
   return values
-}
-
-async function readBody (request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > MAX_BODY_BYTES) {
-      request.destroy()
-      throw new Error('request body too large')
-    }
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

@@ -171,3 +171,19 @@ export async function waitSimulatedLatency (latencyMs: { min: number, max: numbe
   response.destroy()
   return false
 }
+
+/** The request body as text; a body beyond `maxBytes` destroys the request rather than filling memory. */
+export async function readRequestBody (request: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer
+    size += buffer.length
+    if (size > maxBytes) {
+      request.destroy()
+      throw new Error('request body too large')
+    }
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}

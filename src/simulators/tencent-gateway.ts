@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../clock.js'
 import type { SimulatedAccount } from './aliyun-authentication.js'
 import { MALFORMED_BODY, truncateText, withWrongTypes } from './corrupted-bodies.js'
 import { FaultInjector, type Fault } from './fault-injector.js'
-import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
+import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type SimulatorStartOptions, type RunningSimulator, type SimulatorCall } from './simulator-server.js'
 import { createSlidingWindowLimiter } from './sliding-window-limiter.js'
 import { createTencentAuthenticator } from './tencent-authentication.js'
 import { tencentErrorBody, tencentGatewayError, type TencentError } from './tencent-errors.js'
@@ -30,18 +30,12 @@ export type TencentActionResult = { body: Record<string, unknown> } | TencentErr
 
 export type TencentActionHandler = (context: TencentActionContext) => TencentActionResult
 
-export interface TencentGatewayOptions {
+/** The gateway's own settings; accounts, clock, latency and the QPS clock are every simulator's (SimulatorStartOptions). */
+export interface TencentGatewayOptions extends Omit<SimulatorStartOptions, 'qps'> {
   /** TC3 credential-scope service of the product, e.g. 'mps'. */
   service: string
   version: string
-  accounts: SimulatedAccount[]
   actions: Record<string, { handler: TencentActionHandler, qps: number }>
-  /** Timestamps, lookback and data come from this clock; default the system clock. */
-  clock?: Clock
-  /** Uniform random delay before every answer. */
-  latencyMs?: { min: number, max: number }
-  /** Measures the QPS window; real monotonic time by default, since the clock above may be fixed in tests. */
-  monotonicNow?: () => number
 }
 
 interface Answer { status: number, code: string | null, body: string }

@@ -1,6 +1,7 @@
 /** Reads an incoming Tencent Cloud API 3.0 request into what the gateway decides on. */
 import type { IncomingMessage } from 'node:http'
 import { parseTc3Authorization } from '../signing/index.js'
+import { readRequestBody } from './simulator-server.js'
 
 // Bigger bodies are not usage queries; refusing them keeps a misbehaving client from filling memory.
 const MAX_BODY_BYTES = 1024 * 1024
@@ -21,7 +22,7 @@ export interface ReceivedTencentRequest {
 }
 
 export async function readTencentRequest (request: IncomingMessage): Promise<ReceivedTencentRequest> {
-  const body = await readBody(request)
+  const body = await readRequestBody(request, MAX_BODY_BYTES)
   const header = (name: string): string | null => request.headersDistinct[name]?.[0] ?? null
   const authorization = header('authorization')
   return {
@@ -56,19 +57,4 @@ function parseObject (body: string): Record<string, unknown> | null {
   } catch {
     return null
   }
-}
-
-async function readBody (request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > MAX_BODY_BYTES) {
-      request.destroy()
-      throw new Error('request body too large')
-    }
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
