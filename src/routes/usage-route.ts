@@ -1,11 +1,12 @@
 /** GET /usage: the provider-neutral usage answer, as JSON or CSV. */
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock.js'
 import { UsageError } from '../errors.js'
 import { errorResponseSchema } from '../schemas/error-schema.js'
 import { usageQuerySchema } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema } from '../schemas/usage-response-schema.js'
+import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
@@ -21,7 +22,11 @@ export interface UsageRouteOptions {
   redactor: SecretRedactor
 }
 
+/** Rendered answers of the current second; small, since only repeated queries benefit. */
+const ANSWER_MEMO_BYTES = 64 * 1024 * 1024
+
 export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, options) => {
+  const memo = new AnswerMemo(ANSWER_MEMO_BYTES)
   app.withTypeProvider<ZodTypeProvider>().get('/usage', {
     schema: {
       tags: ['usage'],
@@ -38,6 +43,12 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
     }
   }, async (request, reply) => {
     const query = request.query
+    const format = wantsCsv(query.format, request.headers.accept) ? 'csv' : 'json'
+    const { timeoutMs: _deadline, ...asked } = query
+    const memoKey = AnswerMemo.keyOf(asked, format, options.clock.now())
+    const memoized = memo.get(memoKey)
+    if (memoized) return send(reply, memoized)
+
     const timeoutMs = query.timeoutMs ?? options.requestTimeoutMs
     const deadline = AbortSignal.timeout(timeoutMs)
     const answer = await runUsageQuery(query, {
@@ -48,14 +59,13 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       limits: options.limits,
       redactor: options.redactor
     })
-    const response = toJsonResponse(answer, query, options.clock.now())
+    const response = toJsonResponse(answer, query, answer.now)
     if (deadline.aborted && !answer.complete) {
       throw new UsageError('DEADLINE_EXCEEDED', `the deadline of ${timeoutMs / 1000} s passed before every upstream call finished; ` +
         'sources[] says what was and was not obtained: retry, narrow the range, or raise timeout', {
         details: { sources: response.sources, warnings: response.warnings }
       })
     }
-    if (response.cacheAgeSeconds !== null) reply.header('x-usage-cache-age', String(response.cacheAgeSeconds))
     if (query.strict) {
       const failing = response.sources.filter(source => source.status !== 'ok')
       if (failing.length > 0 || !response.complete) {
@@ -64,13 +74,21 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
         })
       }
     }
-    if (wantsCsv(query.format, request.headers.accept)) {
-      // CSV is text, not the JSON schema's object: a reply serializer of its own bypasses the JSON one.
-      const csv: unknown = toCsv(response, query.groupBy)
-      return reply.type('text/csv; charset=utf-8').serializer((payload: unknown) => String(payload)).send(csv as never)
+    // Serialized here rather than by the schema's serializer: the bytes are what the memo keeps, and tests check
+    // answers against the documented schema.
+    const rendered: RenderedAnswer = {
+      body: format === 'csv' ? toCsv(response, query.groupBy) : JSON.stringify(response),
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      headers: response.cacheAgeSeconds === null ? {} : { 'x-usage-cache-age': String(response.cacheAgeSeconds) }
     }
-    return response
+    memo.set(AnswerMemo.keyOf(asked, format, answer.now), answer, rendered)
+    return send(reply, rendered)
   })
+}
+
+function send (reply: FastifyReply, rendered: RenderedAnswer): FastifyReply {
+  const body: unknown = rendered.body
+  return reply.headers(rendered.headers).type(rendered.contentType).serializer((payload: unknown) => String(payload)).send(body as never)
 }
 
 function wantsCsv (format: 'json' | 'csv' | null, accept: string | undefined): boolean {

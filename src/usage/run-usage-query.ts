@@ -39,7 +39,9 @@ interface SourceRun {
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
   // Every upstream call of the query listens to its signal: dozens of listeners are expected, not a leak.
   setMaxListeners(0, options.signal)
-  const now = options.clock.now()
+  // Whole seconds: every boundary the answer depends on (native grids, lookback, settle delays) is a whole
+  // second, so one query in one second has exactly one answer for the same upstream data.
+  const now = Math.floor(options.clock.now() / 1000) * 1000
   const limits = resolveLimits(options.limits)
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   checkRange(query.from, query.to, limits)
@@ -85,7 +87,10 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
   const cachedTimes = runs.map(run => run.oldestCachedAt).filter((time): time is number => time !== null)
   const oldestCachedAt = cachedTimes.length > 0 ? Math.min(...cachedTimes) : null
-  return { range, buckets, series, complete, sources: reports, warnings, oldestCachedAt }
+  const dependencies = runs.flatMap(run => run.plan.status === 'planned'
+    ? run.plan.calls.map(call => ({ executor: run.selected.runtime.executor, key: call.key }))
+    : [])
+  return { range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, dependencies }
 }
 
 /** Longest possible bucket of each granularity (a 25-hour DST day, a 31-day month with an extra hour): the estimate is a lower bound. */

@@ -78,6 +78,11 @@ export class SourceExecutor {
     return this.source.settleDelayMs ?? this.adapter.settleDelayMs
   }
 
+  /** When the cached answer for this call was fetched, or null when none is cached (or it expired). */
+  cachedAt (key: string): number | null {
+    return this.services.cache?.get(key)?.storedAt ?? null
+  }
+
   async run (call: UpstreamCall, signal: AbortSignal): Promise<ExecutedCall> {
     const cached = this.services.cache?.get(call.key)
     if (cached) {

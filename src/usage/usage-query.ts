@@ -60,4 +60,8 @@ export interface UsageAnswer {
   warnings: UsageWarning[]
   /** When the oldest cached upstream answer used was fetched; null when nothing came from the cache. */
   oldestCachedAt: number | null
+  /** The instant (whole seconds) the answer was computed for. */
+  now: number
+  /** The upstream calls the answer is made of, for deciding whether a rendered copy is still exact. */
+  dependencies: ReadonlyArray<{ executor: { cachedAt(key: string): number | null }, key: string }>
 }

@@ -90,3 +90,19 @@ t.test('a joined call is cancelled only when every caller gave up: a short deadl
   t.equal(patient.json.complete, true)
   t.equal(simulator.stats.count(), 1)
 })
+
+t.test('a repeated query within one second is served from the rendered answer, byte for byte', async t => {
+  const service = await startTestService(t, [studio])
+  const query = '/usage?from=2026-10-01&to=2026-10-15&groupBy=tier'
+  const first = await service.get(query)
+  const second = await service.get(query)
+  const third = await service.get(query + '&timeout=20')
+  t.equal(first.json.sources[0].calls, 1)
+  t.equal(second.json.sources[0].cachedCalls, 1)
+  t.equal(third.text, second.text, 'the deadline does not change a complete answer')
+  const metrics = (await service.get('/metrics')).text
+  t.ok(metrics.includes('usage_cache_lookups_total{source="studio",result="hit"} 1'), 'the third request did not even look up the call cache')
+  service.clock.set(TEST_NOW + 1_000)
+  const later = await service.get(query)
+  t.equal(later.json.cacheAgeSeconds, 1, 'the next second is computed again')
+})
