@@ -6,6 +6,7 @@ import type { UsageRecord } from '../../usage/source-adapter.js'
 import { DURATION_FIELDS, type LiveProducerItem } from './live-producer-api.js'
 
 const SERVICE = 'live-producer'
+const FIELDS = Object.keys(DURATION_FIELDS) as Array<keyof typeof DURATION_FIELDS>
 
 export function convertLiveProducerUsage (
   items: readonly LiveProducerItem[],
@@ -27,16 +28,15 @@ export function convertLiveProducerUsage (
     if (item.Region) dimensions.region = item.Region
     if (item.Instance) dimensions.instance = item.Instance
     if (item.Type) dimensions.type = item.Type
-    for (const [field, mapping] of Object.entries(DURATION_FIELDS)) {
-      const minutes = item[field as keyof typeof DURATION_FIELDS]
+    // One dimensions object per tier, shared by the output and transcoding records of that tier: records are
+    // read, never changed, downstream, and answers hold millions of them (allocation was the converter's cost).
+    const byTier: Record<string, Record<string, string>> = {}
+    for (const field of FIELDS) {
+      const minutes = item[field]
       if (minutes === null || minutes === undefined) continue
-      records.push({
-        metric: mapping.metric,
-        start,
-        end: start + grid.stepMs,
-        value: minutes * 60,
-        dimensions: { ...dimensions, tier: mapping.tier }
-      })
+      const mapping = DURATION_FIELDS[field]
+      byTier[mapping.tier] ??= { ...dimensions, tier: mapping.tier }
+      records.push({ metric: mapping.metric, start, end: start + grid.stepMs, value: minutes * 60, dimensions: byTier[mapping.tier]! })
     }
   }
   return records
