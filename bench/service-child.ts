@@ -11,14 +11,14 @@
  * Started with IPC by run.ts; sends { type: 'ready', serviceUrl, controlUrl } once listening.
  */
 import Fastify from 'fastify'
-import { buildApp } from '../src/app.js'
+import { appOptionsFor, buildApp } from '../src/app.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { createRuntime } from '../src/runtime.js'
 import { usageQuerySchema } from '../src/schemas/usage-query-schema.js'
 import { toJsonResponse } from '../src/usage/format-answer.js'
 import { runUsageQuery } from '../src/usage/run-usage-query.js'
-import { SecretRedactor } from '../src/security/secret-redactor.js'
+import { SecretRedactor, credentialSecrets } from '../src/security/secret-redactor.js'
 import type { UpstreamCallLog } from '../src/usage/source-executor.js'
 import { planInfo } from './lib/plan-info.js'
 
@@ -34,18 +34,8 @@ async function main (): Promise<void> {
   // What server.ts passes, without the logger: the bench measures the code path, not log output. No API keys
   // (run.ts removes USAGE_API_KEYS), as in the embedded default.
   const redactor = new SecretRedactor()
-  redactor.learn(runtime.sources.flatMap(({ config: source }) => [source.credentials.accessKeySecret, source.credentials.securityToken ?? '']))
-  const app = await buildApp({
-    sources: runtime.sources,
-    metrics: runtime.metrics,
-    clock: systemClock,
-    maxBuckets: config.maxBuckets,
-    requestTimeoutMs: config.requestTimeoutMs,
-    limits: config.limits,
-    metricsPublic: config.metricsPublic,
-    redactor,
-    fastify: { logger: false }
-  })
+  redactor.learn(runtime.sources.flatMap(source => credentialSecrets(source.config.credentials)))
+  const app = await buildApp({ ...appOptionsFor(config, runtime, systemClock), redactor, fastify: { logger: false } })
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const control = Fastify({ logger: false, keepAliveTimeout: 5_000 })

@@ -6,6 +6,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from './clock.js'
+import type { ServiceConfig } from './config/load-config.js'
+import type { Runtime } from './runtime.js'
 import { serverOptions } from './http/server-options.js'
 import { requestContextPlugin } from './observability/request-context.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
@@ -39,6 +41,20 @@ export interface AppOptions {
   metrics?: UsageMetrics
   /** Overrides of the server options (logger, timeouts); the hardened defaults otherwise. */
   fastify?: FastifyServerOptions
+}
+
+/** What a loaded configuration and its runtime make of the app; server.ts and the benchmark build the same one. */
+export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: Clock): AppOptions {
+  return {
+    sources: runtime.sources,
+    metrics: runtime.metrics,
+    clock,
+    maxBuckets: config.maxBuckets,
+    requestTimeoutMs: config.requestTimeoutMs,
+    limits: config.limits,
+    apiKeys: new ApiKeySet(config.apiKeyDigests),
+    metricsPublic: config.metricsPublic
+  }
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {

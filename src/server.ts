@@ -2,14 +2,13 @@
  * Entry point: read config, build the logger, the runtime and the app, listen, and shut down gracefully.
  * Nothing else lives here.
  */
-import { buildApp } from './app.js'
+import { appOptionsFor, buildApp } from './app.js'
 import { systemClock } from './clock.js'
 import { ConfigError } from './config/config-error.js'
 import { loadConfig } from './config/load-config.js'
 import { createLogger } from './observability/logger.js'
 import { createUpstreamCallLogger } from './observability/upstream-call-log.js'
 import { createRuntime } from './runtime.js'
-import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor, credentialSecrets } from './security/secret-redactor.js'
 
 async function main (): Promise<void> {
@@ -31,18 +30,7 @@ async function main (): Promise<void> {
   const runtime = await createRuntime(config, systemClock, { onCall: createUpstreamCallLogger(logger) })
   redactor.learn(runtime.sources.flatMap(source => credentialSecrets(source.config.credentials)))
 
-  const app = await buildApp({
-    sources: runtime.sources,
-    metrics: runtime.metrics,
-    clock: systemClock,
-    maxBuckets: config.maxBuckets,
-    requestTimeoutMs: config.requestTimeoutMs,
-    limits: config.limits,
-    apiKeys: new ApiKeySet(config.apiKeyDigests),
-    metricsPublic: config.metricsPublic,
-    redactor,
-    fastify: { loggerInstance: logger }
-  })
+  const app = await buildApp({ ...appOptionsFor(config, runtime, systemClock), redactor, fastify: { loggerInstance: logger } })
 
   if (runtime.embedded) {
     app.log.warn({ sources: runtime.sources.map(source => ({ id: source.config.id, kind: source.config.kind, endpoint: source.config.endpoint })) },
