@@ -26,7 +26,7 @@ function fnv1a32 (text: string): number {
 
 // FNV-1a alone leaves the low bits poorly mixed for inputs that differ only at the end (hour after hour),
 // which would show as patterns after the modulo; murmur3's finalizer spreads every input bit.
-function mix32 (value: number): number {
+export function mix32 (value: number): number {
   let hash = value
   hash ^= hash >>> 16
   hash = Math.imul(hash, 0x85ebca6b)

@@ -8,7 +8,7 @@
  * *leaf* areas: CN, the eight regional ones, and one unnamed rest of the world that only `OverSeas` (and "all areas")
  * includes. `OverSeas` = every leaf but CN; `CN` + `OverSeas` = everything.
  */
-import { deterministicInteger } from './deterministic-usage.js'
+import { deterministicInteger, mix32 } from './deterministic-usage.js'
 
 export const GRTN_SLOT_MS = 300_000
 const SLOTS_PER_HOUR = 12
@@ -125,11 +125,5 @@ export function grtnTotalMinutes (options: {
 
 /** murmur3's finalizer over (seed, index): integer-only, so a month of 5-minute slots costs milliseconds. */
 function mix (seed: number, index: number): number {
-  let hash = (seed ^ Math.imul(index, 0x9e37_79b1)) >>> 0
-  hash ^= hash >>> 16
-  hash = Math.imul(hash, 0x85eb_ca6b)
-  hash ^= hash >>> 13
-  hash = Math.imul(hash, 0xc2b2_ae35)
-  hash ^= hash >>> 16
-  return hash >>> 0
+  return mix32((seed ^ Math.imul(index, 0x9e37_79b1)) >>> 0)
 }
