@@ -154,8 +154,8 @@ export class SourceExecutor {
     }
   }
 
-  private async callWithRetries (call: UpstreamCall, shared: CallState): Promise<FetchResult> {
-    const signal = shared.controller.signal
+  private async callWithRetries (call: UpstreamCall, state: CallState): Promise<FetchResult> {
+    const signal = state.controller.signal
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.budget.run(signal, async () => await this.attempt(call, signal, attempt))
@@ -170,22 +170,22 @@ export class SourceExecutor {
         // later that has lost the provider's code. The call goes on while one request can still use it: with
         // requests of different deadlines, the latest decides, and the others are not held to it.
         const failure = retryPastDeadline(error, delayMs)
-        for (const waiter of shared.waiters) {
+        for (const waiter of state.waiters) {
           if (waiter.deadlineAt < until) {
-            shared.waiters.delete(waiter)
+            state.waiters.delete(waiter)
             waiter.dismiss(failure)
           }
         }
-        if (shared.waiters.size === 0) throw failure
+        if (state.waiters.size === 0) throw failure
         this.services.metrics?.retries.inc({ source: this.source.id })
-        shared.backoff = { until, failure }
+        state.backoff = { until, failure }
         try {
           await sleep(delayMs, undefined, { signal })
         } catch {
           // The deadline came during the backoff: the provider's own error says more than "aborted".
           throw error
         } finally {
-          shared.backoff = null
+          state.backoff = null
         }
       }
     }
