@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config/load-config.js'
 import { createUpstreamHttp, type UpstreamHttp } from './http/upstream-http.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { findAdapter } from './providers/registry.js'
+import { BudgetRegistry } from './usage/call-budget.js'
 import { CallCache } from './usage/call-cache.js'
 import { DEFAULT_RETRY_POLICY } from './usage/retry-policy.js'
 import type { SourceAdapter, SourceConfig } from './usage/source-adapter.js'
@@ -18,6 +19,8 @@ import { SourceExecutor, type ExecutorServices, type RuntimeSource } from './usa
 export interface Runtime {
   sources: RuntimeSource[]
   metrics: UsageMetrics
+  /** One call budget per account and API, whatever the number of sources using it. */
+  budgets: BudgetRegistry
   embedded: EmbeddedSources | null
   close(): Promise<void>
 }
@@ -36,10 +39,12 @@ export async function createRuntime (config: ServiceConfig, clock: Clock, option
   const sourceConfigs: SourceConfig[] = embedded ? embedded.sources : config.sources as SourceConfig[]
   const http = createUpstreamHttp({ dispatcher: options.dispatcher, timeoutMs: config.upstreamTimeoutMs })
   const metrics = new UsageMetrics({ processMetrics: true })
+  const budgets = new BudgetRegistry(sourceConfigs)
   const services: ExecutorServices = {
     http,
     clock,
     metrics,
+    budgets,
     cache: new CallCache(clock, config.cache.maxBytes),
     finalTtlMs: config.cache.finalTtlMs,
     provisionalTtlMs: config.cache.provisionalTtlMs,
@@ -55,6 +60,7 @@ export async function createRuntime (config: ServiceConfig, clock: Clock, option
   return {
     sources,
     metrics,
+    budgets,
     embedded,
     close: async () => {
       await http.close()

@@ -40,6 +40,10 @@ async function main (): Promise<void> {
       'sources configured')
   }
 
+  for (const conflict of runtime.budgets.conflicts) {
+    app.log.warn(conflict, 'sources sharing one account\'s budget for an API are configured with different qps or concurrency; the smallest applies to all of them')
+  }
+
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return

@@ -51,10 +51,12 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
 
     const timeoutMs = query.timeoutMs ?? options.requestTimeoutMs
     const deadline = AbortSignal.timeout(timeoutMs)
+    const deadlineAt = performance.now() + timeoutMs
     const answer = await runUsageQuery(query, {
       sources: options.sources,
       clock: options.clock,
       signal: deadline,
+      deadlineAt,
       maxBuckets: options.maxBuckets,
       limits: options.limits,
       redactor: options.redactor

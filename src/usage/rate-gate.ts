@@ -1,6 +1,6 @@
 /**
- * The account's call budget for one source: at most `perSecond` calls in any one-second window as the
- * provider sees them, shared by every request to that source.
+ * The rate half of an account's call budget for one API (see call-budget.ts): at most `perSecond` calls in
+ * any one-second window as the provider sees them, shared by every request and source using that budget.
  *
  * A call reaches the provider some time between leaving and its answer coming back, and both the network
  * and a busy event loop stretch that gap. Counting from departure lets two calls that left a second apart

@@ -1,5 +1,5 @@
 /** When and how long to wait before calling a provider again. Only UpstreamError.retryable failures retry. */
-import { UpstreamError } from '../errors.js'
+import { UpstreamError, type UpstreamErrorCode } from '../errors.js'
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -10,7 +10,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 }
 
-export function isRetryable (error: unknown): boolean {
+export function isRetryable (error: unknown): error is UpstreamError {
   return error instanceof UpstreamError && error.retryable
 }
 
@@ -23,4 +23,22 @@ export function retryDelayMs (attempt: number, error: unknown, policy: RetryPoli
   const jittered = Math.round(ceiling / 2 + random() * ceiling / 2)
   const hinted = error instanceof UpstreamError && error.retryAfterMs !== null ? error.retryAfterMs : 0
   return Math.max(jittered, hinted)
+}
+
+/**
+ * The failure a caller gets when the wait before the next attempt would end after its deadline: the provider's
+ * own error (code, provider code, request id) at once, rather than a deadline error later that says less.
+ */
+export function retryPastDeadline (error: UpstreamError, delayMs: number): UpstreamError {
+  const wait = `${Math.ceil(delayMs / 100) / 10} s`
+  const why = error.retryAfterMs !== null
+    ? `the provider asks to wait ${wait} before retrying, longer than the request had left`
+    : `the next retry (in ${wait}) would start after the request deadline`
+  return new UpstreamError(error.code as UpstreamErrorCode, `${error.message} (not retried: ${why})`, {
+    providerCode: error.providerCode,
+    requestId: error.requestId,
+    httpStatus: error.httpStatus,
+    retryAfterMs: error.retryAfterMs,
+    cause: error
+  })
 }

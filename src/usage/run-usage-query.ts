@@ -20,6 +20,11 @@ export interface RunOptions {
   sources: readonly RuntimeSource[]
   clock: Clock
   signal: AbortSignal
+  /**
+   * The monotonic (performance.now) instant at which `signal` aborts, when it is a deadline: a retry that could
+   * only start after it fails the call at once with the provider's error.
+   */
+  deadlineAt?: number
   /** Most buckets one answer may hold. */
   maxBuckets: number
   /** Bounds on range, upstream calls and points; the defaults where omitted. */
@@ -71,7 +76,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
 
   checkPlannedCalls(planned, limits)
 
-  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options.signal, redactor)))
+  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options, redactor)))
   for (const run of runs) warnings.push(...sourceWarnings(run, query))
 
   let series
@@ -120,7 +125,8 @@ function pushdownFilters (filters: Filters): Filters {
 }
 
 async function runSource (
-  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number, signal: AbortSignal, redactor: SecretRedactor
+  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number,
+  { signal, deadlineAt }: Pick<RunOptions, 'signal' | 'deadlineAt'>, redactor: SecretRedactor
 ): Promise<SourceRun> {
   const { config, adapter, executor } = selected.runtime
   const identity = { provider: adapter.provider, source: config.id }
@@ -135,7 +141,7 @@ async function runSource (
     return { selected, plan, outcome, report, oldestCachedAt: null }
   }
 
-  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal)))
+  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal, deadlineAt)))
   let oldestCachedAt: number | null = null
   const records: UsageRecord[] = []
   const spans: SourceSpan[] = plan.spans

@@ -145,6 +145,8 @@ t.test('QPS: at most 5 calls per key and action in any second; rejected calls us
 
   monotonic += 999
   t.equal((await burst(1))[0], 400, 'still inside the window 999 ms later')
+  t.equal((await burst(1, { parameters: { Format: 'JSON', RegionId: 'cn-beijing' } }))[0], 400, 'other parameters (another region) are the same API: no budget of their own')
+  t.equal(simulator.stats.calls.at(-1)?.code, 'Throttling.User')
   monotonic += 1
   t.same((await burst(6)).filter((status) => status === 200).length, 5, 'a full budget once the accepted calls left the window')
   // Per action, over all keys: ACCOUNT's 5 plus OTHER_ACCOUNT's 1 in the first second.

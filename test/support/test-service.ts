@@ -11,6 +11,7 @@ import { createUpstreamHttp } from '../../src/http/upstream-http.js'
 import type { RunningSimulator, SimulatedAccount, SimulatorStartOptions } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
 import { UsageMetrics } from '../../src/observability/usage-metrics.js'
+import { BudgetRegistry } from '../../src/usage/call-budget.js'
 import { CallCache } from '../../src/usage/call-cache.js'
 import type { RetryPolicy } from '../../src/usage/retry-policy.js'
 import { SourceExecutor, type ExecutorServices } from '../../src/usage/source-executor.js'
@@ -26,10 +27,13 @@ export interface ServiceSourceSpec {
   id: string
   adapter: SourceAdapter<any>
   startSimulator: SimulatorStarter
+  /** Calls the simulator of this earlier spec instead of a simulator of its own: one provider, several sources. */
+  simulatorOf?: string
   settings?: unknown
   /** Sign with this secret instead of the simulator's: proves auth failures are typed. */
   wrongSecret?: boolean
   qps?: number
+  concurrency?: number
 }
 
 export interface TestServiceOptions {
@@ -66,20 +70,12 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
   const clock = fixedClock(options.now ?? TEST_NOW)
   const http = createUpstreamHttp({ timeoutMs: options.upstreamTimeoutMs ?? 5_000 })
   const metrics = new UsageMetrics()
-  const services: ExecutorServices = {
-    http,
-    clock,
-    metrics,
-    cache: options.cache === false ? undefined : new CallCache(clock, 64 * 1024 * 1024),
-    retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-    provisionalTtlMs: 60_000,
-    onCall: options.onCall
-  }
   const account = options.account ?? TEST_ACCOUNT
   const simulators: Record<string, RunningSimulator> = {}
-  const sources = []
+  const configs: SourceConfig[] = []
   for (const spec of specs) {
-    const simulator = await spec.startSimulator({ accounts: [account], clock })
+    const simulator = spec.simulatorOf === undefined ? await spec.startSimulator({ accounts: [account], clock }) : simulators[spec.simulatorOf]
+    if (simulator === undefined) throw new Error(`spec '${spec.id}' names no earlier spec's simulator`)
     simulators[spec.id] = simulator
     const settings = spec.adapter.settingsSchema.parse(spec.settings ?? {})
     const config: SourceConfig<unknown> = {
@@ -87,7 +83,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       kind: spec.adapter.kind,
       endpoint: simulator.url,
       qps: spec.qps ?? spec.adapter.limits.defaultQps,
-      concurrency: 8,
+      concurrency: spec.concurrency ?? 8,
       credentials: {
         ...account,
         accessKeySecret: spec.wrongSecret ? 'not-the-secret' : account.accessKeySecret
@@ -95,8 +91,23 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       simulated: true,
       settings
     }
-    sources.push({ config, adapter: spec.adapter, executor: new SourceExecutor(config, spec.adapter, services) })
+    configs.push(config)
   }
+  const services: ExecutorServices = {
+    http,
+    clock,
+    metrics,
+    // Budgets per account and API, as the runtime makes them: sources of one account and kind share one.
+    budgets: new BudgetRegistry(configs),
+    cache: options.cache === false ? undefined : new CallCache(clock, 64 * 1024 * 1024),
+    retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
+    provisionalTtlMs: 60_000,
+    onCall: options.onCall
+  }
+  const sources = configs.map((config, index) => {
+    const adapter = specs[index]!.adapter
+    return { config, adapter, executor: new SourceExecutor(config, adapter, services) }
+  })
   const app = await buildApp({
     sources,
     clock,
@@ -112,7 +123,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
   t.teardown(async () => {
     await app.close()
     await http.close()
-    await Promise.all(Object.values(simulators).map(simulator => simulator.close()))
+    await Promise.all([...new Set(Object.values(simulators))].map(simulator => simulator.close()))
   })
   return {
     metrics,
