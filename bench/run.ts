@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: how close the service runs to its limits, as ratios against baselines taken in the same run,
- * so the figures hold on a noisy, shared machine. See README "Benchmark" for what each figure means.
+ * so the figures hold on a noisy, shared machine. See bench/README.md for what each figure means.
  *
  * Where things run:
  * - the service runs in a child process (service-child.ts) built as server.ts builds it, a fresh one for each

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#numbers
 /**
  * Usage numbers as providers send them: Alibaba declares some numeric fields as strings, and Tencent's int64
  * fields may arrive as all-digit strings from some JSON stacks. Both spellings are read; fractions, negatives

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md
 /** Every source kind this service can call. Adding a provider API means adding its adapter here. */
 import type { SourceAdapter } from '../usage/source-adapter.js'
 import { imsAdapter } from './aliyun-ims/ims-adapter.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/signing.md#alibaba-rpc-hmac-sha1
 import { createHmac } from 'node:crypto'
 import { compareByteOrder } from './byte-order.js'
 import { percentEncode } from './percent-encode.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/signing.md#percent-encoding
 /**
  * RFC 3986 percent-encoding as Alibaba requires: unreserved A-Z a-z 0-9 - _ . ~ kept, everything else %XX
  * uppercase of UTF-8 bytes (space -> %20, * -> %2A).

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/signing.md#tc3-hmac-sha256
 import { compareByteOrder } from './byte-order.js'
 import { constantTimeEqual, hmacSha256, sha256Hex } from './digest.js'
 import { firstHeaderValue, receivedHeaderPairs, type HeaderPair } from './received-headers.js'

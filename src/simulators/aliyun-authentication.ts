@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
  * Who is calling, checked as the POP gateway does: V3 (ACS3-HMAC-SHA256) or V1 RPC (HMAC-SHA1) signature, timestamp
  * within 15 minutes of the gateway clock, nonce not reused, STS token matching the key.

@@ -1,6 +1,7 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
- * The POP gateway's own error codes, statuses and messages (shared/reference/provider-apis.md D1), and the error
- * body every Alibaba product answers with. Action handlers bring their own codes and messages.
+ * The POP gateway's own error codes, statuses and messages (docs/providers/README.md#alibaba-gateway), and the
+ * error body every Alibaba product answers with. Action handlers bring their own codes and messages.
  */
 
 export const ALIYUN_GATEWAY_ERRORS = {

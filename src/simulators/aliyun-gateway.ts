@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
  * A simulated Alibaba Cloud POP gateway for one product: real signature checks, timestamp and nonce rules, STS tokens,
  * per-(key, action) QPS limits, injected faults, and JSON or XML answers. APIs plug in as named action handlers.
@@ -77,7 +78,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     status: error.status,
     code: error.code,
     headers: { 'content-type': JSON_TYPE },
-    // Always JSON, as the brief for these simulators says, even when the success body would be XML.
+    // Always JSON, even when the success body would be XML: a choice (docs/providers/README.md#simulators).
     body: JSON.stringify(aliyunErrorBody({ product: options.product, requestId, code: error.code, message: error.message }))
   })
 

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
  * Reads an incoming POP request into what the gateway decides on: which signing style, which action and version,
  * who claims to call, and the API parameters (query and form body merged, common and signing parameters removed).

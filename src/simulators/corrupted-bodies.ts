@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * Bodies a provider answers with 200 that a careful client must refuse rather than read as usage.
  * Generic over any API's JSON, so every simulator can reuse them.

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * Simulated usage must be the same on every run and machine, so tests can compare two calls, and a day can be
  * checked against the sum of its hours without storing anything: values are a pure hash of their coordinates.

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * Queued misbehaviour for a simulated provider: tests (and chaos runs of the embedded default) inject faults,
  * and the server takes one per incoming call, in order, before handling it normally.

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md#simulator
 /**
  * The simulated co-streaming (GRTN, 连麦) usage behind DescribeLiveGrtnDuration: minutes per
  * (app, billing area, media type, media profile, 5-minute UTC slot), a pure function of those coordinates, so any

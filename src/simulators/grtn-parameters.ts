@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md#simulator
 /**
- * Validates DescribeLiveGrtnDuration parameters as the docs describe them (shared/seeds/003, reference A4), with the
- * documented codes and messages. Where the docs are silent, the strictest reasonable reading is named below.
+ * Validates DescribeLiveGrtnDuration parameters as the docs describe them
+ * (docs/providers/aliyun-live-grtn.md#request-parameters), with the documented codes and messages. Where the docs
+ * are silent, the strictest reasonable reading is named below.
  */
 import { GRTN_AREAS, type GrtnArea } from './grtn-data.js'
 import { parseUtcSeconds } from './utc-seconds.js'

@@ -1,6 +1,7 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md#simulator
 /**
  * Alibaba Live DescribeLiveGrtnDuration (live 2016-11-01, co-streaming usage) behind a simulated POP gateway.
- * Choices where the docs are unconfirmed (reference A4, F), each the strictest reasonable one:
+ * Choices where the docs are unconfirmed (docs/providers/aliyun-live-grtn.md#unconfirmed), the strictest reasonable:
  * - EndTime is inclusive: every bucket whose start lies in [StartTime floored to Interval, EndTime] is answered, so a
  *   client that sends EndTime = the next window's start gets the seam bucket twice unless it drops it.
  * - Interval=86400 buckets are UTC days, each exactly the sum of its 288 slots.

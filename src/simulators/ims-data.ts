@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-ims.md#simulator
 /**
  * The simulated usage behind DescribeMeterImsSummary. The real API answers one total for any range of whole seconds,
  * so the model must be additive at second resolution: however a range is cut (UTC hours, Asia/Kolkata hours starting

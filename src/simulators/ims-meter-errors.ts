@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/aliyun-ims.md#simulator
 /**
- * The "Meter" backend's error codes as DescribeMeterImsSummary documents them (shared/seeds/000), and a queue a test
- * (or a chaos run) fills to make the next calls fail with one of them after the gateway has admitted them.
+ * The "Meter" backend's error codes as DescribeMeterImsSummary documents them (docs/providers/aliyun-ims.md#errors),
+ * and a queue a test (or a chaos run) fills to make the next calls fail with one of them after the gateway has
+ * admitted them.
  */
 
 export const IMS_METER_ERRORS = {

@@ -1,7 +1,8 @@
+// Provider facts: docs/providers/aliyun-ims.md#simulator
 /**
- * Validates DescribeMeterImsSummary parameters as the docs state them (shared/seeds/000, reference A1): StartTs and
- * EndTs required 10-digit unix seconds, at most 31 days apart, no older than 90 days. Every refusal is the documented
- * 400 Meter.ParamError with the reason in its `%s`. Choices where the docs are silent, each named:
+ * Validates DescribeMeterImsSummary parameters as the docs state them (docs/providers/aliyun-ims.md#simulator):
+ * StartTs and EndTs required 10-digit unix seconds, at most 31 days apart, no older than 90 days. Every refusal is
+ * the documented 400 Meter.ParamError with the reason in its `%s`. Choices where the docs are silent, each named:
  * - EndTs must be after StartTs (an empty or reversed range has no total to give).
  * - The 31-day limit is inclusive: EndTs − StartTs = 31 × 86400 is accepted.
  * - Any whole second is accepted (the API takes seconds); EndTs after now is accepted and counts only up to now.

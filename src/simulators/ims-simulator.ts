@@ -1,6 +1,7 @@
+// Provider facts: docs/providers/aliyun-ims.md#simulator
 /**
  * Alibaba ICE DescribeMeterImsSummary (ice 2020-11-09) behind a simulated POP gateway.
- * Choices where the docs are unconfirmed (reference A1, F), each named:
+ * Choices where the docs are unconfirmed (docs/providers/aliyun-ims.md#unconfirmed), each named:
  * - QPS is not documented: 10 per key, overridable.
  * - The four fields the docs type as string (EditingDuration, LiveRecordDuration, LiveEditDuration,
  *   LiveSnapshotCount) are sent as JSON strings for some ranges and as numbers for others, per field, decided by a

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 export * from './simulator-server.js'
 export * from './fault-injector.js'
 export * from './aliyun-gateway.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-producer.md#simulator
 /**
  * The simulated production studios (云导播) behind DescribeLiveProducerUsageData and their usage: minutes per
  * instance per UTC hour, a pure function of (instance, hour, field), so any bucket or slice can be recomputed exactly.

@@ -1,7 +1,9 @@
+// Provider facts: docs/providers/aliyun-live-producer.md#simulator
 /**
- * Validates DescribeLiveProducerUsageData parameters as strictly as the docs allow (shared/seeds/002 and 004,
- * reference A3). Where the docs are silent, the strictest reasonable reading is chosen and named below, so that a
- * client which works against the simulator does not depend on a leniency the real API may not have.
+ * Validates DescribeLiveProducerUsageData parameters as strictly as the docs allow
+ * (docs/providers/aliyun-live-producer.md#simulator). Where the docs are silent, the strictest reasonable reading is
+ * chosen and named below, so that a client which works against the simulator does not depend on a leniency the real
+ * API may not have.
  */
 import type { LiveProducerType } from './live-producer-data.js'
 import { parseUtcSeconds } from './utc-seconds.js'

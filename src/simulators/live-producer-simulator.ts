@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/aliyun-live-producer.md#simulator
 /**
  * Alibaba Live DescribeLiveProducerUsageData (live 2016-11-01) behind a simulated POP gateway.
- * Choices where the docs are unconfirmed (reference F), each the strictest reasonable one:
+ * Choices where the docs are unconfirmed (docs/providers/aliyun-live-producer.md#unconfirmed), the strictest
+ * reasonable ones:
  * - EndTime is inclusive: every bucket whose start lies in [StartTime floored to Interval, EndTime] is answered, so a
  *   client that sends EndTime = the next window's start double-counts the bucket at the seam.
  * - Interval=86400 buckets are UTC days (the TimeStamp format is UTC; the doc's UTC+8-looking example window is

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/tencent-mps.md#simulator
 /**
  * The simulated MPS account behind DescribeUsageData: Count and Usage per (process region, TaskType, Specification,
  * UTC+08:00 day), a pure function of those coordinates, so any day, region set or split can be recomputed exactly.
@@ -23,7 +24,7 @@ export const MPS_SIMULATED_REGIONS = [
 /** Where this account processes media; the other regions are valid and answer zeros. */
 export const MPS_ACTIVE_REGIONS: readonly string[] = ['ap-guangzhou', 'ap-hongkong', 'ap-singapore', 'na-siliconvalley', 'eu-frankfurt']
 
-/** Specification strings per TaskType (reference A2); an empty list means no sub-specifications (no Details). */
+/** Specification strings per TaskType (docs/providers/tencent-mps.md#response); none means no Details. */
 export const MPS_SPECIFICATIONS: Readonly<Record<string, readonly string[]>> = {
   Transcode: ['Audio', 'Remuxing', 'Standard.H264.SD', 'Standard.H264.HD', 'Standard.H265.FHD', 'TESHD-10.H265.HD', 'TESHD-10.H265.4K', 'Edit.H264.FHD'],
   Enhance: ['Enhance.H264.FHD', 'SuperResolution.H265.4K.60', 'AudioNoiseReduction'],

@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/tencent-mps.md#simulator
 /**
- * Validates DescribeUsageData parameters as the docs state them (shared/seeds/001, reference A2), choosing the
- * strictest reasonable reading where they are silent, so a client that works here does not lean on a leniency:
+ * Validates DescribeUsageData parameters as the docs state them (docs/providers/tencent-mps.md#request-parameters),
+ * choosing the strictest reasonable reading where they are silent, so a client that works here does not lean on a
+ * leniency:
  * - StartTime and EndTime are required ISO 8601 date-times with an offset ('Z' or ±HH:MM), whole seconds.
  * - EndTime ≥ StartTime; EndTime − StartTime ≤ 90 days; StartTime not older than 365 days: else InvalidParameterValue.
  * - Types and ProcessRegions default, when absent or empty, to [Transcode] and [ap-guangzhou] — the documented trap.

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * Remembers signature nonces so a captured request cannot be replayed. The window matches the 15-minute timestamp
  * tolerance: an older replay is already refused as expired, so nothing older needs remembering.

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * What every simulated provider shares: a real HTTP server on loopback (port 0) that can be closed promptly even
  * with hung calls open, and a log of the calls it answered, for tests to assert on.

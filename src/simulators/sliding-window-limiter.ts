@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * Per-key "at most N calls in any 1-second window", as Alibaba describes its per-user QPS limits.
  * Rejected calls do not consume budget: a client that backs off recovers as soon as the window slides.

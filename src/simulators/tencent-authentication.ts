@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /**
  * Who is calling, checked as the Tencent Cloud API gateway does: a TC3-HMAC-SHA256 Authorization for a known SecretId,
  * X-TC-Timestamp within 5 minutes of the gateway clock, a signature over the received body and headers (the host

@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /**
- * Tencent Cloud API 3.0 common error codes the simulated gateway answers with (reference D2), and the one error body
- * shape: HTTP 200 with `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. Action handlers bring their own codes.
+ * Tencent Cloud API 3.0 common error codes the simulated gateway answers with (docs/providers/README.md#tencent-gateway),
+ * and the one error body shape: HTTP 200 with `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. Action handlers
+ * bring their own codes.
  */
 
 export const TENCENT_GATEWAY_ERRORS = {

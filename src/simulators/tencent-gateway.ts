@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /**
  * A simulated Tencent Cloud API 3.0 gateway for one product: real TC3 signature checks, the 5-minute timestamp rule,
  * session tokens, per-(SecretId, action) QPS limits, injected faults. Every error, authentication and throttling

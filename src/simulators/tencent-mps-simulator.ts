@@ -1,9 +1,12 @@
+// Provider facts: docs/providers/tencent-mps.md#simulator
 /**
  * Tencent Cloud MPS DescribeUsageData (mps 2019-06-12) behind a simulated Tencent Cloud API gateway.
  * - Data: one TaskStatData per requested type (in request order), summed over the requested regions; Summary has
- *   one item per UTC+08:00 day from StartTime's day through EndTime's day inclusive (reference A2: the day containing
- *   EndTime is included), days after the gateway clock left out; Details per Specification add up to Summary exactly.
- * - Every day in range is listed, zeros included (the real empty shape is unconfirmed, reference F).
+ *   one item per UTC+08:00 day from StartTime's day through EndTime's day inclusive (the day containing EndTime is
+ *   included: docs/providers/tencent-mps.md#traps), days after the gateway clock left out; Details per Specification
+ *   add up to Summary exactly.
+ * - Every day in range is listed, zeros included (the real empty shape is unconfirmed:
+ *   docs/providers/tencent-mps.md#unconfirmed).
  */
 import { MPS_DAY_MS, mpsDayStart, mpsTaskDay, type MpsAmount } from './mps-usage-data.js'
 import { parseMpsUsageParameters } from './mps-usage-parameters.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /** Reads an incoming Tencent Cloud API 3.0 request into what the gateway decides on. */
 import type { IncomingMessage } from 'node:http'
 import { parseTc3Authorization } from '../signing/index.js'

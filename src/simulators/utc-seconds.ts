@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /** Alibaba's one time format on the wire, `yyyy-MM-ddTHH:mm:ssZ` in UTC: parsed strictly, as the gateway does. */
 
 const UTC_SECONDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/

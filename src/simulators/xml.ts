@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#simulators
 /**
  * The smallest XML writer that reproduces Alibaba's XML answers: objects become child elements, and an array
  * under key K becomes repeated <K> elements (Alibaba names the array key after its items, e.g. BillProducerDataItem).

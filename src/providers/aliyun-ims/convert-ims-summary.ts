@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-ims.md
 /**
  * Pure: a DescribeMeterImsSummary answer to canonical records for the one window it was asked for.
  * Durations (minutes, assumed) become seconds × 60; the snapshot count passes through.

@@ -1,9 +1,10 @@
+// Provider facts: docs/providers/aliyun-ims.md
 /**
  * Source kind `aliyun.ims`: Intelligent Media Services usage (ICE DescribeMeterImsSummary). The API has no time
  * buckets, only one total for any [StartTs, EndTs) in whole seconds, so the planner asks once per requested bucket
  * and every zone and granularity aligns.
  *
- * Choices where the docs are silent or unconfirmed (shared/reference/provider-apis.md A1, F):
+ * Choices where the docs are silent or unconfirmed (docs/providers/aliyun-ims.md#unconfirmed):
  * - `Region` is not sent: the docs say it has no effect and all regions' usage is returned. The settings are
  *   therefore empty; records carry no region, and a region filter leaves this source out with a warning.
  * - Durations are assumed to be minutes (sibling meter APIs document minutes) and become seconds × 60; the catalog

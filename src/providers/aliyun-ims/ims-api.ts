@@ -1,8 +1,8 @@
+// Provider facts: docs/providers/aliyun-ims.md
 /**
  * Alibaba ICE DescribeMeterImsSummary (ice 2020-11-09): one usage total for [StartTs, EndTs), all regions.
- * @see https://www.alibabacloud.com/help/en/ims/developer-reference/api-ice-2020-11-09-describemeterimssummary
- * and shared/seeds/000. The raw schema declares only the fields we read, leniently; a body that does not fit is
- * refused whole.
+ * @see docs/providers/aliyun-ims.md#response. The raw schema declares only the fields we read, leniently; a body
+ * that does not fit is refused whole.
  */
 import { z } from 'zod'
 import { providerInteger } from '../provider-numbers.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md
 /**
  * Pure: DescribeLiveGrtnDuration items to canonical records. Minutes become seconds exactly.
  * The API silently answers hourly when it does not accept the Interval sent, so the answer's buckets are checked

@@ -1,8 +1,9 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md
 /**
  * Source kind `aliyun.live-grtn`: co-streaming (GRTN) usage from DescribeLiveGrtnDuration, in hourly buckets, or in
  * 5-minute buckets when the zone's boundaries are not whole UTC hours (Asia/Kolkata, ...).
  *
- * Choices where the docs are unconfirmed (reference A4, F):
+ * Choices where the docs are unconfirmed (docs/providers/aliyun-live-grtn.md#unconfirmed):
  * - No daily grid: whether Interval=86400 days are UTC or UTC+8 days is not documented, and hours sum to days exactly.
  * - EndTime is sent as the window end itself, not one second before it as for the producer API: the minimum span is
  *   5 minutes, and a one-slot window minus a second (4:59) would be refused. Whatever the API's EndTime rule, a bucket

@@ -1,7 +1,8 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md
 /**
  * Alibaba Live DescribeLiveGrtnDuration (live 2016-11-01): co-streaming (GRTN, 连麦) usage.
- * @see https://alibabacloud.com/help/en/live/developer-reference/api-live-2016-11-01-describelivegrtnduration
- * and shared/seeds/003. The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
+ * @see docs/providers/aliyun-live-grtn.md#response. The raw schema declares only the fields we read, leniently; a
+ * body that does not fit is refused whole.
  */
 import { z } from 'zod'
 import { providerInteger } from '../provider-numbers.js'

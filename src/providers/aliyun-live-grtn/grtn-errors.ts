@@ -1,11 +1,12 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md
 /**
- * Live's documented errors for DescribeLiveGrtnDuration (shared/seeds/003) and how each is classified. The shared
- * Alibaba mapper (aliyun-error.ts) classifies them all correctly but one: `OperationDenied` (Live not activated, or
- * suspended) is an account refusal, not a bad parameter, so it is raised here as an auth error.
+ * Live's documented errors for DescribeLiveGrtnDuration (docs/providers/aliyun-live-grtn.md#errors) and how each
+ * is classified. The shared Alibaba mapper (aliyun-error.ts) classifies them all correctly but one: `OperationDenied`
+ * (Live not activated, or suspended) is an account refusal, not a bad parameter, so it is raised here as an auth error.
  */
 import { UpstreamError, type UpstreamErrorCode } from '../../errors.js'
 
-/** The seed's error tables: code, HTTP status, message, and the class a caller should see. */
+/** The API page's error tables: code, HTTP status, message, and the class a caller should see. */
 export const GRTN_DOCUMENTED_ERRORS: ReadonlyArray<{ code: string, status: number, message: string, expected: UpstreamErrorCode }> = [
   { code: 'InvalidStartTime.Malformed', status: 400, message: 'Specified StartTime is malformed.', expected: 'UPSTREAM_PARAMETER' },
   { code: 'InvalidEndTime.Malformed', status: 400, message: 'Specified EndTime is malformed.', expected: 'UPSTREAM_PARAMETER' },

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-grtn.md
 /**
  * Pure: how a query's app and area grouping and filters become DescribeLiveGrtnDuration calls.
  * - Apps: `AppId` takes at most 30 ids and, without it, all apps come back aggregated. An `app` filter sends its

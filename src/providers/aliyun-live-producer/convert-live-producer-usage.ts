@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-producer.md
 /** Pure: DescribeLiveProducerUsageData items to canonical records. Minutes become seconds exactly. */
 import { UpstreamError } from '../../errors.js'
 import type { NativeGrid, TimeRange } from '../../time/index.js'

@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/aliyun-live-producer.md
 /**
  * Source kind `aliyun.live-producer`: production-studio usage, asked for in hourly buckets
  * (Interval=3600) so any zone whose boundaries are whole UTC hours aligns.

@@ -1,6 +1,7 @@
+// Provider facts: docs/providers/aliyun-live-producer.md
 /**
  * Alibaba Live DescribeLiveProducerUsageData (live 2016-11-01).
- * @see https://www.alibabacloud.com/help/doc-detail/443394.htm and shared/seeds/002, 004.
+ * @see docs/providers/aliyun-live-producer.md#response.
  * The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
  */
 import { z } from 'zod'

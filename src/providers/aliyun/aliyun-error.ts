@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
  * Alibaba POP gateway errors: a 4xx/5xx JSON body {RequestId, HostId, Code, Message, Recommend}.
  * Statuses differ between product pages, so classification keys off Code first, status second.

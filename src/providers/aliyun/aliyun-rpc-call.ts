@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#alibaba-gateway
 /**
  * One Alibaba RPC-style call: POST / with the parameters in the query string, signed with
  * ACS3-HMAC-SHA256 (the current SDKs' default). Format=JSON is sent too: Live answers XML without it.

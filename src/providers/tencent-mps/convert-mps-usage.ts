@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/tencent-mps.md
 /**
  * Pure: DescribeUsageData `Data` to canonical records, one Usage record and one tasks.count record per TaskType
  * (and Specification, when broken down) per UTC+08:00 day inside the call window.

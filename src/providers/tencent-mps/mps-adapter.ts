@@ -1,10 +1,12 @@
+// Provider facts: docs/providers/tencent-mps.md
 /**
  * Source kind `tencent.mps`: Tencent Cloud MPS usage per UTC+08:00 day (DescribeUsageData).
  *
  * - Types and ProcessRegions are always sent: the API's defaults (Transcode in ap-guangzhou) silently lose the rest.
  * - Window [from, to) on the day grid → StartTime = from, EndTime = the start of the window's last day, both written
- *   in +08:00. The API includes the day containing EndTime (reference A2), so this asks for exactly the window's days;
- *   any day answered outside the window is still dropped, so adjacent windows never count a day twice or not at all.
+ *   in +08:00. The API includes the day containing EndTime (docs/providers/tencent-mps.md#traps), so this asks for
+ *   exactly the window's days; any day answered outside the window is still dropped, so adjacent windows never count
+ *   a day twice or not at all.
  * - The response does not name regions, so grouping or filtering by region costs one call per region.
  * - A `region` or `task` filter value is sent as given, even if it is not among the configured ones: the settings
  *   are the default scope, not an allow-list. A value the API does not know comes back as its InvalidParameterValue
@@ -49,8 +51,9 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
   limits: { maxSpanMs: 90 * DAY_MS, minSpanMs: DAY_MS, lookbackMs: 365 * DAY_MS, defaultQps: 100 },
   // The only grid: hours never align, days and months only in zones whose midnights are UTC+08:00 midnights.
   nativeBuckets: { kind: 'grid', grids: [UTC8_DAY_GRID] },
-  // Today's UTC+08:00 day is still filling; no data delay is documented (reference E). Daily pay-as-you-go usage is
-  // settled the next day, so a day is final a day and a half after it ends (noon UTC+08:00 of the day after).
+  // Today's UTC+08:00 day is still filling; no data delay is documented (docs/providers/tencent-mps.md#limits). Daily
+  // pay-as-you-go usage is settled the next day, so a day is final a day and a half after it ends (noon UTC+08:00 of
+  // the day after).
   settleDelayMs: 36 * 3_600_000,
   metrics: MPS_METRIC_MAPPINGS,
   extraMetrics: MPS_EXTRA_METRICS,

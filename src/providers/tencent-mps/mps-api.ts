@@ -1,7 +1,8 @@
+// Provider facts: docs/providers/tencent-mps.md
 /**
  * Tencent Cloud MPS DescribeUsageData (mps 2019-06-12).
- * @see shared/seeds/001 and reference A2. The raw schema declares only what is read; a body that does not fit
- * is refused whole.
+ * @see docs/providers/tencent-mps.md#response. The raw schema declares only what is read; a body that does not
+ * fit is refused whole.
  */
 import { z } from 'zod'
 import { providerInteger } from '../provider-numbers.js'
@@ -45,7 +46,8 @@ const taskStatDataSchema = z.object({
 })
 
 /**
- * `Data` must be present; null and [] both mean no usage (the empty shape is unconfirmed, reference F).
+ * `Data` must be present; null and [] both mean no usage (the empty shape is unconfirmed,
+ * docs/providers/tencent-mps.md#unconfirmed).
  * A body without `Data` is not an answer to this API.
  */
 export const mpsUsageResponseSchema = z.object({

@@ -1,13 +1,15 @@
+// Provider facts: docs/providers/tencent-mps.md
 /**
- * Which metric each MPS TaskType's `Usage` becomes. Units come from the `Summary` field doc (reference A2): seconds
- * for Transcode, Enhance, the AI types and AnimatedGraphics; images for Snapshot and ImageProcess. The other request
- * types have no documented unit, so each gets a metric of its own in `provider_unit` rather than a guessed one.
+ * Which metric each MPS TaskType's `Usage` becomes (docs/providers/tencent-mps.md#response). Units come from the
+ * `Summary` field doc: seconds for Transcode, Enhance, the AI types and AnimatedGraphics; images for Snapshot and
+ * ImageProcess. The other request types have no documented unit, so each gets a metric of its own in `provider_unit`
+ * rather than a guessed one.
  * `Count` (tasks) is tasks.count for every type; every record carries the TaskType as `task`.
  */
 import type { Dimension, MetricDefinition } from '../../usage/catalog.js'
 import type { MetricMapping } from '../../usage/source-adapter.js'
 
-/** Metrics of this kind beyond the canonical catalog; the lead registers them with registerMetric. */
+/** Metrics of this kind beyond the canonical catalog; registry.ts registers them with registerMetric. */
 export const MPS_EXTRA_METRICS: readonly MetricDefinition[] = [
   { name: 'mps.animated_graphics.duration', unit: 'second', description: 'Tencent MPS animated graphics (GIF/WebP) generation duration.' },
   { name: 'mps.ai_quality_control.usage', unit: 'provider_unit', description: 'Tencent MPS media quality control (AiQualityControl) usage; unit not documented.' },

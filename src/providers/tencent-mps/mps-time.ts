@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/tencent-mps.md
 /**
  * MPS counts usage per day on UTC+08:00 (China Standard Time, which has had no DST since 1991); every instant
  * on the wire is written with that fixed offset.

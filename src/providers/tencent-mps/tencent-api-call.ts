@@ -1,3 +1,4 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /**
  * One Tencent Cloud API 3.0 call: POST / with a JSON body, signed with TC3-HMAC-SHA256 as the official SDKs do
  * (content-type and host signed, the host without its port). Nothing here is MPS-specific, so a later Tencent

@@ -1,6 +1,8 @@
+// Provider facts: docs/providers/README.md#tencent-gateway
 /**
  * Tencent Cloud API 3.0 errors: business errors arrive with HTTP 200 inside `Response.Error {Code, Message}`
- * beside `Response.RequestId` (reference D2); a non-200 status comes from something in front of the API.
+ * beside `Response.RequestId` (docs/providers/README.md#tencent-gateway); a non-200 status comes from something in
+ * front of the API.
  * Classification keys off the documented Code, never the message.
  */
 import { z } from 'zod'

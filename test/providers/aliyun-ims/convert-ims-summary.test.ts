@@ -5,7 +5,7 @@ import { IMS_FIELD_NAMES, imsSummaryResponseSchema } from '../../../src/provider
 
 const WINDOW = { from: Date.parse('2026-11-10T00:30:00Z'), to: Date.parse('2026-11-10T01:30:00Z') }
 
-/** The documented example answer (shared/seeds/000), string-typed fields as strings. */
+/** The documented example answer (docs/providers/aliyun-ims.md#response), string-typed fields as strings. */
 const DOC_EXAMPLE = {
   RequestId: 'BEA98A0C-7870-15FE-B96F-8880BB600A2C',
   Data: [{

@@ -1,5 +1,6 @@
 /**
- * The issue's checks through the whole service over real HTTP: GET /usage → planner → adapter → simulated ICE gateway.
+ * The kind's behaviour (docs/providers/aliyun-ims.md) through the whole service over real HTTP: GET /usage →
+ * planner → adapter → simulated ICE gateway.
  */
 import t, { type Test } from 'tap'
 import { imsAdapter } from '../../../src/providers/aliyun-ims/ims-adapter.js'

@@ -1,5 +1,6 @@
 /**
- * The issue's checks, through real HTTP: the service in front of the GRTN simulator, or the adapter's fetch against it.
+ * The kind's behaviour (docs/providers/aliyun-live-grtn.md), through real HTTP: the service in front of the GRTN
+ * simulator, or the adapter's fetch against it.
  */
 import t, { type Test } from 'tap'
 import { convertGrtnDuration } from '../../../src/providers/aliyun-live-grtn/convert-grtn-duration.js'

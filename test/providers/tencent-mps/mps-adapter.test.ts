@@ -1,4 +1,7 @@
-/** The adapter against its simulator over real HTTP: the checks, the EndTime rule, pushdown and typed errors. */
+/**
+ * The adapter against its simulator over real HTTP: the traps in docs/providers/tencent-mps.md, the EndTime rule,
+ * pushdown and typed errors.
+ */
 import t from 'tap'
 import { fixedClock } from '../../../src/clock.js'
 import { UpstreamError } from '../../../src/errors.js'
@@ -16,7 +19,7 @@ import type { FetchResult, PushdownQuery, SourceConfig, UpstreamCall, UsageRecor
 import { TEST_NOW, startTestService } from '../../support/test-service.js'
 import { SESSION_ACCOUNT, TENCENT_ACCOUNT } from './tencent-test-client.js'
 
-// What the lead does at startup for every adapter's extra metrics.
+// What src/providers/registry.ts does at startup for every adapter's extra metrics.
 for (const metric of MPS_EXTRA_METRICS) registerMetric(metric)
 
 type TapTest = Parameters<Parameters<typeof t.test>[0]>[0]
