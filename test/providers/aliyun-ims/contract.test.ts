@@ -1,6 +1,6 @@
 import t from 'tap'
 import { imsAdapter } from '../../../src/providers/aliyun-ims/ims-adapter.js'
-import { imsTruth, startImsSimulator } from '../../../src/simulators/ims-simulator.js'
+import { imsTruth, startImsSimulator } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
 import { TEST_NOW } from '../../support/test-service.js'
 import { runAdapterContract } from '../contract.js'
 

@@ -6,7 +6,7 @@ import { imsAdapter, type ImsSettings } from '../../../src/providers/aliyun-ims/
 import { findMetric } from '../../../src/usage/catalog.js'
 import {
   IMS_SUMMARY_FIELDS, imsRangeTotals, imsSendsAsString, startImsSimulator, type ImsMeterErrorCode, type ImsSimulator
-} from '../../../src/simulators/ims-simulator.js'
+} from '../../../src/simulators/aliyun-ims/ims-simulator.js'
 import type { FetchResult, SourceConfig, UpstreamCall } from '../../../src/usage/source-adapter.js'
 import { TEST_ACCOUNT, TEST_NOW } from '../../support/test-service.js'
 

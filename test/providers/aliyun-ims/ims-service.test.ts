@@ -4,7 +4,7 @@
  */
 import t, { type Test } from 'tap'
 import { imsAdapter } from '../../../src/providers/aliyun-ims/ims-adapter.js'
-import { IMS_SUMMARY_FIELDS, imsSendsAsString, imsTruth, startImsSimulator, type ImsSimulator } from '../../../src/simulators/ims-simulator.js'
+import { IMS_SUMMARY_FIELDS, imsSendsAsString, imsTruth, startImsSimulator, type ImsSimulator } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
 import { createUpstreamHttp } from '../../../src/http/upstream-http.js'
 import { fixedClock } from '../../../src/clock.js'
 import type { FetchResult } from '../../../src/usage/source-adapter.js'

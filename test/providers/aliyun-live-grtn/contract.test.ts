@@ -1,6 +1,6 @@
 import t from 'tap'
 import { liveGrtnAdapter } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
-import { grtnTotalMinutes, startLiveGrtnSimulator } from '../../../src/simulators/grtn-simulator.js'
+import { grtnTotalMinutes, startLiveGrtnSimulator } from '../../../src/simulators/aliyun-live-grtn/grtn-simulator.js'
 import { TEST_NOW } from '../../support/test-service.js'
 import { runAdapterContract } from '../contract.js'
 

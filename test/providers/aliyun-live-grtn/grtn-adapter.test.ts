@@ -6,9 +6,9 @@ import t, { type Test } from 'tap'
 import { convertGrtnDuration } from '../../../src/providers/aliyun-live-grtn/convert-grtn-duration.js'
 import { GRTN_FIVE_MINUTES, liveGrtnAdapter } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
 import { grtnResponseSchema } from '../../../src/providers/aliyun-live-grtn/grtn-api.js'
-import { GRTN_ACTION_NAME, GRTN_API_VERSION, GRTN_APP_IDS, grtnTotalMinutes, startLiveGrtnSimulator, type GrtnArea } from '../../../src/simulators/grtn-simulator.js'
+import { GRTN_ACTION_NAME, GRTN_API_VERSION, GRTN_APP_IDS, grtnTotalMinutes, startLiveGrtnSimulator, type GrtnArea } from '../../../src/simulators/aliyun-live-grtn/grtn-simulator.js'
 import { startTestService, TEST_ACCOUNT, type TestService } from '../../support/test-service.js'
-import { callAcs3 } from '../../simulators/fixtures/aliyun-test-client.js'
+import { callAcs3 } from '../../simulators/aliyun/aliyun-test-client.js'
 import { NOW, startDirect, sumValues } from './grtn-fixtures.js'
 
 const HOUR = 3_600_000

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { mpsAdapter } from '../../../src/providers/tencent-mps/mps-adapter.js'
 import { MPS_EXTRA_METRICS } from '../../../src/providers/tencent-mps/mps-metrics.js'
-import { mpsUsageTotal, startTencentMpsSimulator } from '../../../src/simulators/tencent-mps-simulator.js'
+import { mpsUsageTotal, startTencentMpsSimulator } from '../../../src/simulators/tencent-mps/tencent-mps-simulator.js'
 import { registerMetric } from '../../../src/usage/catalog.js'
 import { TEST_NOW } from '../../support/test-service.js'
 import { runAdapterContract } from '../contract.js'
