@@ -1,3 +1,5 @@
+import { MAX_PROVIDER_IDENTIFIER_CHARACTERS, capProviderText } from './security/provider-text.js'
+
 /**
  * The one registry of stable error codes. Callers match on `code`, never on message text.
  * `status` is the HTTP status the service answers with when the error reaches a caller.
@@ -43,7 +45,11 @@ export class UsageError extends Error {
 
 export type UpstreamErrorCode = Extract<ErrorCode, `UPSTREAM_${string}`>
 
-/** A failed call to a provider, classified at the adapter edge so retry and reporting stay provider-neutral. */
+/**
+ * A failed call to a provider, classified at the adapter edge so retry and reporting stay provider-neutral.
+ * Message, code and request id usually carry the provider's own text, so each is capped here, the one place
+ * every provider failure passes, before it is kept, logged or reported.
+ */
 export class UpstreamError extends UsageError {
   readonly providerCode: string | null
   readonly requestId: string | null
@@ -57,14 +63,18 @@ export class UpstreamError extends UsageError {
     retryAfterMs?: number | null
     cause?: unknown
   } = {}) {
-    super(code, message, { cause: options.cause })
+    super(code, capProviderText(message), { cause: options.cause })
     this.name = 'UpstreamError'
-    this.providerCode = options.providerCode ?? null
-    this.requestId = options.requestId ?? null
+    this.providerCode = capIdentifier(options.providerCode)
+    this.requestId = capIdentifier(options.requestId)
     this.httpStatus = options.httpStatus ?? null
     this.retryAfterMs = options.retryAfterMs ?? null
     this.retryable = RETRYABLE_UPSTREAM_CODES.has(code)
   }
+}
+
+function capIdentifier (text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : capProviderText(text, MAX_PROVIDER_IDENTIFIER_CHARACTERS)
 }
 
 const RETRYABLE_UPSTREAM_CODES: ReadonlySet<UpstreamErrorCode> = new Set<UpstreamErrorCode>([

@@ -26,6 +26,11 @@ export interface UpstreamHttp {
 
 /** Provider usage answers are small; anything bigger is a broken or hostile upstream. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+/**
+ * An error answer is a code and a sentence; of a bigger one only the start is read (the status still
+ * classifies it) and the connection is dropped, so a hostile provider cannot make the service buffer megabytes.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 export interface UpstreamHttpOptions {
   dispatcher?: Dispatcher
@@ -56,7 +61,8 @@ export function createUpstreamHttp (options: UpstreamHttpOptions = {}): Upstream
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs
         })
-        const body = await readLimited(response.body)
+        const failed = response.statusCode < 200 || response.statusCode >= 300
+        const body = failed ? await readStart(response.body, MAX_ERROR_BODY_BYTES) : await readLimited(response.body)
         return { status: response.statusCode, headers: flattenHeaders(response.headers), body }
       } catch (error) {
         throw classifyTransportError(error, upstreamRequest)
@@ -80,6 +86,19 @@ async function readLimited (body: Dispatcher.ResponseData['body']): Promise<stri
     chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** At most `limit` bytes of the body; the rest is not read. */
+async function readStart (body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    size += chunk.length
+    if (size >= limit) break
+  }
+  if (size >= limit) body.destroy()
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
 function flattenHeaders (headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -230,7 +230,12 @@ function sourceWarnings (run: SourceRun, query: UsageQuery): UsageWarning[] {
     })
   }
   if (run.report.error) {
-    warnings.push({ type: 'source_failed', source: config.id, message: `source '${config.id}' failed for part or all of the range: ${run.report.error.message}` })
+    // The provider's message is reported once, in sources[]: copied here too it doubled the size of an answer.
+    warnings.push({
+      type: 'source_failed',
+      source: config.id,
+      message: `source '${config.id}' failed for part or all of the range (${run.report.error.code}); its entry in sources[] holds the error`
+    })
   }
   const reportable = new Set<string>([...IDENTITY_DIMENSIONS, ...adapter.metrics.flatMap(mapping => mapping.dimensions)])
   const missing = query.groupBy.filter(name => !reportable.has(name))

@@ -2,18 +2,23 @@
  * Secret hygiene end to end: with known secrets configured (access key secret, STS token, API key), a run that
  * goes through every error path — a provider echoing signed requests back, retries, throttling, 5xx, resets,
  * corrupt bodies, auth failures, deadlines, strict mode, bad input, unknown routes, missing and wrong keys, an
- * adapter bug — leaves none of the secrets, tokens or signatures in any log line, response body or header.
+ * adapter bug, providers whose messages echo the secrets in every encoding (lower-case escapes, base64, hex, cut
+ * short) and signatures after "expected signature", a key put in the query string — leaves none of the secrets,
+ * tokens or signatures in any log line, response body or header.
  */
+import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { request } from 'undici'
 import { UpstreamError } from '../../src/errors.js'
 import { createUpstreamCallLogger } from '../../src/observability/upstream-call-log.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
+import { mpsAdapter } from '../../src/providers/tencent-mps/mps-adapter.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
 import { startLiveProducerSimulator, type SimulatedAccount } from '../../src/simulators/index.js'
 import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.js'
 import { fakeAdapter } from '../support/fake-adapter.js'
 import { captureLogs } from '../support/log-capture.js'
+import { scriptedUpstream } from '../support/scripted-upstream.js'
 import { startTestService } from '../support/test-service.js'
 
 const ACCOUNT: SimulatedAccount = {
@@ -44,12 +49,63 @@ const blabbing = fakeAdapter({
   }
 })
 
+// Keys a caller put in the query string by mistake: they would be logged inside the request URL.
+const QUERY_KEYS = { api_key: API_KEY, token: 'QUERY-token-0123456789abcdef', access_token: 'QUERY-access-0123456789abcdef', AccessKeySecret: 'QUERY-secret-0123456789abcdef' }
+
+const lowerEscapes = (text: string) => encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, escape => escape.toLowerCase())
+const base64 = (text: string) => Buffer.from(text).toString('base64')
+const base64url = (text: string) => Buffer.from(text).toString('base64url')
+const hex = (text: string) => Buffer.from(text).toString('hex')
+// Signatures of nobody configured here, as a provider reports the one it expected.
+const EXPECTED_HEX = createHmac('sha256', 'provider side').update('canonical request').digest('hex')
+const EXPECTED_SHA1_HEX = createHmac('sha1', 'provider side').update('string to sign').digest('hex')
+const EXPECTED_BASE64 = createHmac('sha1', 'provider side').update('rpc string to sign').digest('base64')
+const KEY_AND_SECRET = base64(`key:${ACCOUNT.accessKeySecret}`)
+/** A provider message carrying the secret and the token in every form, none of them after a credential name. */
+const HOSTILE_MESSAGE = [
+  `we received (${lowerEscapes(ACCOUNT.securityToken!)}) and (${lowerEscapes(lowerEscapes(ACCOUNT.securityToken!))})`,
+  `decoded from ${base64(ACCOUNT.accessKeySecret)} and ${base64(ACCOUNT.securityToken!)}`,
+  `url-safe ${base64url(ACCOUNT.securityToken!)}, hex ${hex(ACCOUNT.accessKeySecret)} ${hex(ACCOUNT.securityToken!).toUpperCase()}`,
+  `basic ${KEY_AND_SECRET}, cut short ${ACCOUNT.securityToken!.slice(0, 14)}... and ${ACCOUNT.accessKeySecret.slice(0, 13)}...`,
+  `expected signature ${EXPECTED_HEX}, the expected signature is '${EXPECTED_SHA1_HEX}'; Signature: ${EXPECTED_BASE64}`,
+  `StringToSign: TC3-HMAC-SHA256\n1700000000\n2026-11-20/mps/tc3_request\n${EXPECTED_HEX}`
+].join('; ')
+const hostileForms = new Map<string, string>([
+  ['token, lower-case escapes', lowerEscapes(ACCOUNT.securityToken!)],
+  ['token, lower-case escapes twice', lowerEscapes(lowerEscapes(ACCOUNT.securityToken!))],
+  // The last characters of a base64 form may hold a few bits of what follows, and stay.
+  ['secret, base64', base64(ACCOUNT.accessKeySecret).slice(0, -4)],
+  ['token, base64', base64(ACCOUNT.securityToken!).slice(0, -4)],
+  ['token, base64url', base64url(ACCOUNT.securityToken!).slice(0, -4)],
+  ['secret, hex', hex(ACCOUNT.accessKeySecret)],
+  ['token, hex', hex(ACCOUNT.securityToken!).toUpperCase()],
+  ['secret inside base64 key:secret', KEY_AND_SECRET.slice(6, 40)],
+  ['token, cut short', ACCOUNT.securityToken!.slice(0, 14)],
+  ['secret, cut short', ACCOUNT.accessKeySecret.slice(0, 13)],
+  ['expected signature, hex', EXPECTED_HEX],
+  ['expected signature, SHA-1 hex', EXPECTED_SHA1_HEX],
+  ['expected signature, base64', EXPECTED_BASE64]
+])
+
 const service = await startTestService(t, [
   { id: 'studio', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator },
   { id: 'studio-wrong-secret', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator, wrongSecret: true },
   { id: 'echo', adapter: liveProducerAdapter, startSimulator: startEcho },
   { id: 'buggy', adapter: buggy, startSimulator: startEchoUpstream },
-  { id: 'blabbing', adapter: blabbing, startSimulator: startEchoUpstream }
+  { id: 'blabbing', adapter: blabbing, startSimulator: startEchoUpstream },
+  {
+    id: 'hostile-aliyun',
+    adapter: liveProducerAdapter,
+    startSimulator: scriptedUpstream(() => ({ status: 400, body: JSON.stringify({ RequestId: 'H-1', Code: 'SignatureDoesNotMatch', Message: HOSTILE_MESSAGE }) }))
+  },
+  {
+    id: 'hostile-tencent',
+    adapter: mpsAdapter,
+    startSimulator: scriptedUpstream(() => ({
+      status: 200,
+      body: JSON.stringify({ Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: HOSTILE_MESSAGE }, RequestId: 'H-2' } })
+    }))
+  }
 ], {
   account: ACCOUNT,
   apiKeys: new ApiKeySet(parseApiKeyEntries(API_KEY)),
@@ -91,6 +147,13 @@ t.test('every error path is exercised', async t => {
   const blabbed = await get(`/usage?${RANGE}&source=blabbing&strict=true`)
   t.equal(blabbed.status, 502, 'a provider message carrying the secret outright')
   t.equal((await get(`/usage?${RANGE}&source=studio-wrong-secret`)).json.sources[0].error.code, 'UPSTREAM_AUTH')
+  const hostile = await get(`/usage?${RANGE}&tz=Asia/Shanghai&source=hostile-aliyun,hostile-tencent`)
+  t.same(hostile.json.sources.map((source: any) => source.error?.code), ['UPSTREAM_AUTH', 'UPSTREAM_AUTH'], 'providers echoing the secrets in every form')
+  t.match(hostile.json.sources[0].error.message, /^SignatureDoesNotMatch: we received/, 'the message is kept, redacted')
+  t.equal((await get(`/usage?${RANGE}&tz=Asia/Shanghai&source=hostile-aliyun,hostile-tencent&strict=true`)).status, 502, 'and in a strict 502 body')
+  const queryKeys = Object.entries(QUERY_KEYS).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')
+  t.equal((await get(`/usage?${RANGE}&${queryKeys}`)).status, 400, 'keys sent in the query string are refused')
+  t.ok(logs.lines.some(line => line.includes('api_key=[redacted]')), 'and logged only redacted inside the request URL')
 
   for (const fault of [{ kind: 'throttle' }, { kind: 'server-error', status: 500 }, { kind: 'auth' }, { kind: 'reset' }, { kind: 'malformed' },
     { kind: 'truncated' }, { kind: 'wrong-types' }] as const) {
@@ -142,6 +205,8 @@ t.test('no secret, token, signature or key appears in any log line or answer', a
     ['not-the-secret (the wrong secret is a secret too)', 'not-the-secret'],
     ['the blabbing provider\'s signature', 'c2lnbmF0dXJlLXZhbHVlLTAx'],
     ['a careless log line\'s signature', 'abcdef0123456789abcdef'],
+    ...hostileForms,
+    ...Object.entries(QUERY_KEYS).map(([name, value]) => [`the ${name} query parameter`, value] as [string, string]),
     ...signatures.map((signature, index) => [`signature ${index}`, signature] as [string, string]),
     ...authorizations.map((value, index) => [`Authorization header ${index}`, value] as [string, string])
   ])
