@@ -16,7 +16,9 @@ const LARGEST = Number.MAX_SAFE_INTEGER
 
 /** A non-negative integer sent as a JSON number or a numeric string. */
 export const providerInteger = z.union([z.number(), z.string()], {
-  error: issue => `expected a number or a numeric string, got ${describe(issue.input)}`
+  error: issue => issue.input === undefined || issue.input === null
+    ? 'required, but absent or null: an absent number is not a zero anybody reported'
+    : `expected a number or a numeric string, got ${describe(issue.input)}`
 }).transform((input, context) => {
   const value = readInteger(input)
   if (typeof value === 'string') {
