@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   INVALID_REQUEST: { status: 400, description: 'The HTTP request itself is unacceptable (headers, body, method); the message says why.' },
   NOT_FOUND: { status: 404, description: 'No such route.' },
   UNAUTHORIZED: { status: 401, description: 'An API key is required and was missing or wrong.' },
+  VALUE_TOO_LARGE: { status: 502, description: 'A sum (bucket or total) would pass 2^53 − 1, the largest integer answered exactly; it is refused, never rounded. The message names metric and bucket.' },
   SOURCE_FAILED: { status: 502, description: 'strict=true and at least one selected source could not deliver all of its part.' },
   SHUTTING_DOWN: { status: 503, description: 'The service is shutting down and takes no new requests; retry, another instance answers.' },
   DEADLINE_EXCEEDED: { status: 504, description: 'The request deadline passed before every upstream call finished.' },

@@ -30,7 +30,8 @@ export function buildCatalog (sources: readonly RuntimeSource[]): CatalogRespons
           kind: adapter.kind,
           providerFields: [...mapping.providerFields],
           dimensions: [...mapping.dimensions],
-          conversion: mapping.conversion
+          conversion: mapping.conversion,
+          coverage: mapping.coverage
         })))
     })),
     dimensions: DIMENSIONS.map(name => ({ name, description: DIMENSION_DESCRIPTIONS[name] })),

@@ -10,7 +10,8 @@ export const catalogResponseSchema = z.object({
       kind: z.string(),
       providerFields: z.array(z.string()),
       dimensions: z.array(z.string()),
-      conversion: z.string()
+      conversion: z.string(),
+      coverage: z.string().describe('What an answer lacking something means for this metric: what is refused, what reads 0, what the source settings leave out.')
     }))
   })),
   dimensions: z.array(z.object({ name: z.string(), description: z.string() })),

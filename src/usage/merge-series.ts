@@ -55,6 +55,26 @@ export class MisalignedRecordError extends Error {
   }
 }
 
+/**
+ * A sum that would pass Number.MAX_SAFE_INTEGER (2^53 − 1). Below it, float64 adds integers exactly, so every sum is
+ * checked as it is made; past it the result may be rounded, and a rounded number is never answered.
+ */
+export class UnsafeSumError extends Error {
+  constructor (
+    readonly metric: string,
+    readonly dimensions: Readonly<Record<string, string | null>>,
+    /** The bucket whose sum passed the limit, or null for the series total. */
+    readonly bucket: { start: number, end: number } | null,
+    /** The float64 result of the sum (not exact: it is what would have been answered). */
+    readonly approximate: number
+  ) {
+    super(`the ${bucket === null ? 'total' : 'bucket sum'} of ${metric} passes ${Number.MAX_SAFE_INTEGER} and cannot be answered exactly`)
+    this.name = 'UnsafeSumError'
+  }
+}
+
+const LARGEST = Number.MAX_SAFE_INTEGER
+
 interface SeriesEntry {
   metric: string
   dimensions: Record<string, string | null>
@@ -140,7 +160,9 @@ export function mergeSeries (input: MergeInput): MergedSeries[] {
       readValues(record.dimensions, fixed)
       const sums = seriesFor(record.metric)
       bucketIndex = bucketIndexOf(buckets, record, bucketIndex)
-      sums[sourceIndex]![bucketIndex]! += record.value
+      const sum = (sums[sourceIndex]![bucketIndex]! += record.value)
+      // Written so that NaN fails too; one comparison per record.
+      if (!(sum <= LARGEST && sum >= -LARGEST)) throw unsafeBucket(record.metric, values, groupBy, buckets[bucketIndex]!, sum)
     }
   })
 
@@ -153,9 +175,13 @@ export function mergeSeries (input: MergeInput): MergedSeries[] {
     })
     const points = new Array<MergedPoint>(buckets.length)
     for (let bucketIndex = 0; bucketIndex < buckets.length; bucketIndex++) {
-      points[bucketIndex] = pointFor(buckets[bucketIndex]!, bucketIndex, feeding, sources, coverage, entry.sums)
+      const point = pointFor(buckets[bucketIndex]!, bucketIndex, feeding, sources, coverage, entry.sums)
+      if (point === null) throw new UnsafeSumError(entry.metric, entry.dimensions, buckets[bucketIndex]!, sumOfSources(bucketIndex, feeding, entry.sums))
+      points[bucketIndex] = point
     }
-    merged.push({ metric: entry.metric, dimensions: entry.dimensions, points, total: totalOf(points) })
+    const total = totalOf(points)
+    if (total !== null && !isSafe(total)) throw new UnsafeSumError(entry.metric, entry.dimensions, null, total)
+    merged.push({ metric: entry.metric, dimensions: entry.dimensions, points, total })
   }
   return sortSeries(merged)
 }
@@ -235,6 +261,7 @@ function coverageOf (buckets: readonly Bucket[], source: SourceOutcome): Uint8Ar
   return flags
 }
 
+/** The point, or null when its sum across sources passes 2^53 − 1 (see UnsafeSumError). */
 function pointFor (
   bucket: Bucket,
   bucketIndex: number,
@@ -242,7 +269,7 @@ function pointFor (
   sources: readonly SourceOutcome[],
   coverage: readonly Uint8Array[],
   sums: readonly Float64Array[]
-): MergedPoint {
+): MergedPoint | null {
   let value: number | null = null
   let incomplete = false
   let provisional = false
@@ -250,19 +277,43 @@ function pointFor (
     const flags = coverage[sourceIndex]![bucketIndex]!
     if ((flags & NOT_DELIVERED) !== 0) incomplete = true
     if ((flags & FUTURE) !== 0) provisional = true
-    if ((flags & DELIVERED) !== 0) value = (value ?? 0) + sums[sourceIndex]![bucketIndex]!
+    if ((flags & DELIVERED) !== 0) {
+      value = (value ?? 0) + sums[sourceIndex]![bucketIndex]!
+      if (!isSafe(value)) return null
+    }
     if (bucket.end > sources[sourceIndex]!.settledBefore) provisional = true
   }
   const state: PointState = incomplete ? 'incomplete' : provisional ? 'provisional' : 'final'
   return { start: bucket.start, end: bucket.end, value, state }
 }
 
+/** The sum of the points' values, stopping at the first partial sum past 2^53 − 1 (the caller refuses it). */
 function totalOf (points: readonly MergedPoint[]): number | null {
   let total: number | null = null
   for (const point of points) {
-    if (point.value !== null) total = (total ?? 0) + point.value
+    if (point.value === null) continue
+    total = (total ?? 0) + point.value
+    if (!isSafe(total)) return total
   }
   return total
+}
+
+function isSafe (value: number): boolean {
+  return value <= LARGEST && value >= -LARGEST
+}
+
+function sumOfSources (bucketIndex: number, feeding: readonly number[], sums: readonly Float64Array[]): number {
+  let sum = 0
+  for (const sourceIndex of feeding) sum += sums[sourceIndex]![bucketIndex]!
+  return sum
+}
+
+function unsafeBucket (
+  metric: string, values: ReadonlyArray<string | null>, groupBy: readonly Dimension[], bucket: Bucket, sum: number
+): UnsafeSumError {
+  const dimensions: Record<string, string | null> = {}
+  groupBy.forEach((name, position) => { dimensions[name] = values[position] ?? null })
+  return new UnsafeSumError(metric, dimensions, bucket, sum)
 }
 
 /** By metric, then by the dimensions as JSON (each series' JSON is written once, not at every comparison). */

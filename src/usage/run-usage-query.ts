@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js'
 import { UsageError, UpstreamError, isUsageError } from '../errors.js'
 import { formatInstant, listBuckets, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './catalog.js'
-import { MisalignedRecordError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
+import { MisalignedRecordError, UnsafeSumError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
 import { planSource, type SourcePlan } from './plan-source.js'
 import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
@@ -84,6 +84,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
     series = mergeSeries({ buckets, groupBy: query.groupBy, sources: runs.map(run => run.outcome) })
   } catch (error) {
     if (error instanceof MisalignedRecordError) throw new UsageError('INTERNAL', 'a provider record did not fit the planned buckets', { cause: error })
+    if (error instanceof UnsafeSumError) throw valueTooLarge(error, query)
     throw error
   }
   checkMergedPoints(series, buckets.length, limits)
@@ -113,6 +114,26 @@ function listBucketsWithin (range: TimeRange, query: UsageQuery, maxBuckets: num
 function tooManyBuckets (count: number, query: UsageQuery, maxBuckets: number): UsageError {
   return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${query.granularity} buckets; at most ${maxBuckets} are answered at once: ` +
     'narrow from/to or use a coarser granularity', { details: { parameter: 'from,to', buckets: count, maxBuckets } })
+}
+
+/** A sum past 2^53 − 1 is never rounded: the query is refused, naming the metric, series and bucket. */
+function valueTooLarge (error: UnsafeSumError, query: UsageQuery): UsageError {
+  const where = error.bucket === null
+    ? 'the total of the range'
+    : `the bucket ${formatInstant(error.bucket.start, query.zone)} to ${formatInstant(error.bucket.end, query.zone)}`
+  const series = Object.keys(error.dimensions).length === 0 ? '' : ` (${JSON.stringify(error.dimensions)})`
+  return new UsageError('VALUE_TOO_LARGE',
+    `${error.metric}${series}: ${where} adds up to about ${error.approximate}, past ${Number.MAX_SAFE_INTEGER}, the largest integer ` +
+    `answered exactly; nothing is rounded. Ask for ${error.bucket === null ? 'a shorter range' : 'a finer granularity, a shorter range'} or group by more dimensions`, {
+      details: {
+        metric: error.metric,
+        dimensions: error.dimensions,
+        start: error.bucket === null ? null : formatInstant(error.bucket.start, query.zone),
+        end: error.bucket === null ? null : formatInstant(error.bucket.end, query.zone),
+        largestExact: Number.MAX_SAFE_INTEGER
+      },
+      cause: error
+    })
 }
 
 /** Provider and source are applied by selection; the rest go to the adapters. */

@@ -22,7 +22,9 @@ export function selectSources (
   for (const runtime of sources) {
     const { config, adapter } = runtime
     if (!matches(filters.provider, adapter.provider) || !matches(filters.source, config.id)) continue
-    const kindMetrics = adapter.metrics.map(mapping => mapping.metric)
+    // What this source asks its provider about, not everything its kind can report: a metric of a task type it never
+    // asked for would otherwise read 0, final.
+    const kindMetrics = adapter.metricsFor?.(config.settings, filters) ?? adapter.metrics.map(mapping => mapping.metric)
     const wanted = new Set(metrics === null ? kindMetrics : kindMetrics.filter(metric => metrics.includes(metric)))
     if (wanted.size === 0) continue
     const unsupported = (Object.keys(filters) as Dimension[])

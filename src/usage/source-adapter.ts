@@ -63,6 +63,12 @@ export interface MetricMapping {
   dimensions: readonly Dimension[]
   /** How the provider's unit becomes the canonical one, e.g. 'minutes × 60'. */
   conversion: string
+  /**
+   * What an answer that lacks something means for this metric, decided per kind and shown in the catalog: which
+   * absences are refused (UPSTREAM_MALFORMED), which read 0 because the provider reported nothing, and which usage a
+   * source's settings leave out (e.g. apps or areas not configured).
+   */
+  coverage: string
 }
 
 /** The grouping and filtering a query asks of one source. */
@@ -128,6 +134,11 @@ export interface SourceAdapter<Settings = unknown> {
   metrics: readonly MetricMapping[]
   /** Metrics this kind registers beyond the canonical ones (fields with no sure canonical home). */
   extraMetrics?: readonly MetricDefinition[]
+  /**
+   * The metrics a source with these settings asks its provider about, given the query's filters; every metric of
+   * `metrics` when absent. A metric the source does not ask about is not a zero: the source does not feed it at all.
+   */
+  metricsFor?(settings: Settings, filters: PushdownQuery['filters']): readonly string[]
   /** Dimensions a query can filter this kind by (each record of a filtered query carries the dimension). */
   filterDimensions: readonly Dimension[]
   settingsSchema: z.ZodType<Settings>

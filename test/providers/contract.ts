@@ -1,10 +1,11 @@
 /**
  * The contract every adapter meets, run against its own simulator through the whole service:
- * happy range, nothing yet to report, window seams, throttling, 5xx, malformed bodies, auth failure,
- * out-of-lookback. Each adapter's contract.test.ts calls runAdapterContract once.
+ * happy range, nothing yet to report, window seams, throttling, 5xx, malformed bodies, hostile bodies in the API's
+ * own shape (a record twice, a usage field absent, integers past 2^53 - 1), auth failure, out-of-lookback.
+ * Each adapter's contract.test.ts calls runAdapterContract once.
  */
 import type { Test } from 'tap'
-import type { Fault } from '../../src/simulators/index.js'
+import { LARGE_VALUE, UNSAFE_INTEGER, type Fault } from '../../src/simulators/index.js'
 import type { Granularity } from '../../src/time/index.js'
 import type { SourceAdapter } from '../../src/usage/source-adapter.js'
 import { TEST_NOW, startTestService, type SimulatorStarter } from '../support/test-service.js'
@@ -103,6 +104,37 @@ export function runAdapterContract (t: Test, subject: ContractSubject): Promise<
     t.test('malformed body: failed with UPSTREAM_MALFORMED', async () => withFault({ kind: 'malformed' }, expectFailed('UPSTREAM_MALFORMED')))
     t.test('truncated body: failed with UPSTREAM_MALFORMED', async () => withFault({ kind: 'truncated' }, expectFailed('UPSTREAM_MALFORMED')))
     t.test('wrong types: refused, never read as numbers', async () => withFault({ kind: 'wrong-types' }, expectFailed('UPSTREAM_MALFORMED')))
+
+    // Hostile answers in the API's own shape: every simulator applies these to its own records (see HostileBody).
+    const refusedWith = (pattern: RegExp) => (json: any, status: number) => {
+      expectFailed('UPSTREAM_MALFORMED')(json, status)
+      t.match(json.sources[0].error.message, pattern, 'the refusal says why')
+    }
+    t.test('a record listed twice: refused, never counted twice', async () =>
+      withFault({ kind: 'duplicate-record' }, refusedWith(/twice/)))
+    t.test('a usage field absent: refused, never read as 0', async () =>
+      withFault({ kind: 'absent-field' }, refusedWith(/absent|required/)))
+    t.test('an integer past 2^53 - 1: refused, naming the value, never rounded', async () =>
+      withFault({ kind: 'unsafe-integer' }, refusedWith(new RegExp(String(UNSAFE_INTEGER)))))
+
+    const minutes = subject.adapter.metrics.some(mapping => mapping.conversion.startsWith('minutes'))
+    if (minutes) {
+      t.test('minutes whose seconds pass 2^53 - 1: refused, naming the value', async () =>
+        withFault({ kind: 'large-value' }, refusedWith(/past 9007199254740991/)))
+    } else {
+      t.test('a large value in a unit without conversion: exact to the unit', async t => {
+        const baseline = await usage('2026-11-10', '2026-11-12')
+        simulator.faults.inject({ kind: 'large-value' }, 1)
+        const faulted = await usage('2026-11-10', '2026-11-12')
+        simulator.faults.clear()
+        t.equal(faulted.json.complete, true, faulted.text.slice(0, 300))
+        t.equal(totalOf(faulted.json), totalOf(baseline.json) + LARGE_VALUE, 'exactly the value added, nothing rounded')
+        const changed = faulted.json.series.flatMap((series: any, seriesIndex: number) => series.points
+          .map((point: any, pointIndex: number) => point.value - baseline.json.series[seriesIndex].points[pointIndex].value)
+          .filter((difference: number) => difference !== 0))
+        t.same(changed, [LARGE_VALUE], 'in one point only')
+      })
+    }
 
     t.test('auth failure: a wrong secret is a typed auth error with the provider code and request id', async t => {
       const response = await usage('2026-11-10', '2026-11-12', 'source=bad-secret')

@@ -32,7 +32,7 @@ export function fakeAdapter (options: FakeAdapterOptions = {}): SourceAdapter<un
     limits: { maxSpanMs: options.maxSpanMs ?? 31 * DAY, minSpanMs: 0, lookbackMs: options.lookbackMs ?? 90 * DAY, defaultQps: 100 },
     nativeBuckets: grids === 'any' ? { kind: 'any', description: 'any range' } : { kind: 'grid', grids },
     settleDelayMs: options.settleDelayMs ?? 0,
-    metrics: metrics.map(metric => ({ metric, providerFields: ['Field'], dimensions: ['tier'], conversion: 'none' })),
+    metrics: metrics.map(metric => ({ metric, providerFields: ['Field'], dimensions: ['tier'], conversion: 'none', coverage: 'whatever the test returns' })),
     filterDimensions: ['tier'],
     settingsSchema: z.unknown(),
     variants: options.variants ?? (() => [{ parameters: {}, dimensions: {} }]),

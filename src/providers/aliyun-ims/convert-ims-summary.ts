@@ -3,9 +3,10 @@
  * Pure: a DescribeMeterImsSummary answer to canonical records for the one window it was asked for.
  * Durations (minutes, assumed) become seconds × 60; the snapshot count passes through.
  */
-import { UpstreamError } from '../../errors.js'
 import type { TimeRange } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
+import { ProviderBuckets } from '../provider-buckets.js'
+import { minutesToSeconds } from '../provider-numbers.js'
 import { IMS_FIELDS, IMS_FIELD_NAMES, type ImsSummaryItem } from './ims-api.js'
 
 const SERVICE = 'ims'
@@ -13,25 +14,23 @@ const SERVICE = 'ims'
 /**
  * One record per field, spanning the window. `Data` normally holds one object:
  * - none: the provider reported nothing for the range, so every field is a real zero (the bucket reads 0, not null);
- * - several: refused. The objects carry no time, region or other key, so nothing says whether they are parts to add
- *   or repeats of one total; adding them would be a guess.
+ * - several: refused (the shared repeated-bucket check). The objects carry no time, region or other key, so nothing
+ *   says whether they are parts to add or repeats of one total; adding them would be a guess.
+ * Every field of the object is required by the schema: an absent or null one is refused, never read as 0.
  */
 export function convertImsSummary (
   data: readonly ImsSummaryItem[],
   window: TimeRange,
   fixedDimensions: Readonly<Record<string, string>>
 ): UsageRecord[] {
-  if (data.length > 1) {
-    throw new UpstreamError('UPSTREAM_MALFORMED', `DescribeMeterImsSummary answered ${data.length} Data objects for one range; one whole-range total was expected`)
-  }
+  // The one bucket of the answer is the window; a second object is that bucket again.
+  const buckets = new ProviderBuckets('DescribeMeterImsSummary Data (one whole-range total per call)', [])
+  data.forEach(() => buckets.claim(window.from, []))
   const item = data[0]
   return IMS_FIELD_NAMES.map(field => {
     const mapping = IMS_FIELDS[field]
     const reported = item === undefined ? 0 : item[field]
-    const value = mapping.minutes ? reported * 60 : reported
-    if (!Number.isSafeInteger(value)) {
-      throw new UpstreamError('UPSTREAM_MALFORMED', `DescribeMeterImsSummary ${field} ${reported} is too large to convert exactly`)
-    }
+    const value = mapping.minutes ? minutesToSeconds(reported, `DescribeMeterImsSummary ${field}`) : reported
     return {
       metric: mapping.metric,
       start: window.from,

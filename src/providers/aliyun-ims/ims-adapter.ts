@@ -38,6 +38,9 @@ export type ImsSettings = z.infer<typeof settingsSchema>
 
 const DURATION_CONVERSION = 'minutes × 60 (unit assumed: not documented for this API)'
 
+const IMS_COVERAGE = 'One Data object holding every field answers each call. An absent or null field, or a second object, ' +
+  'refuses the answer (UPSTREAM_MALFORMED); an empty Data (nothing used in the range) reads 0 for every field. All regions are counted.'
+
 function fieldsOf (metric: string): ImsField[] {
   return (Object.keys(IMS_FIELDS) as ImsField[]).filter(field => IMS_FIELDS[field].metric === metric)
 }
@@ -51,12 +54,12 @@ export const imsAdapter: SourceAdapter<ImsSettings> = {
   nativeBuckets: { kind: 'any', description: 'any range (one total per call)' },
   settleDelayMs: DAY_MS,
   metrics: [
-    { metric: 'transcode.duration', providerFields: fieldsOf('transcode.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION },
-    { metric: 'enhance.duration', providerFields: fieldsOf('enhance.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION },
-    { metric: 'editing.duration', providerFields: fieldsOf('editing.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION },
-    { metric: 'ai.duration', providerFields: fieldsOf('ai.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION },
-    { metric: 'recording.duration', providerFields: fieldsOf('recording.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION },
-    { metric: 'snapshot.count', providerFields: fieldsOf('snapshot.count'), dimensions: ['service', 'mode'], conversion: 'count as reported (no conversion)' }
+    { metric: 'transcode.duration', providerFields: fieldsOf('transcode.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
+    { metric: 'enhance.duration', providerFields: fieldsOf('enhance.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
+    { metric: 'editing.duration', providerFields: fieldsOf('editing.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
+    { metric: 'ai.duration', providerFields: fieldsOf('ai.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
+    { metric: 'recording.duration', providerFields: fieldsOf('recording.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
+    { metric: 'snapshot.count', providerFields: fieldsOf('snapshot.count'), dimensions: ['service', 'mode'], conversion: 'count as reported (no conversion)', coverage: IMS_COVERAGE }
   ],
   // Every record carries both, so the core's post-filter is exact; nothing can be pushed down.
   filterDimensions: ['service', 'mode'],

@@ -3,11 +3,18 @@
  * Pure: DescribeLiveGrtnDuration items to canonical records. Minutes become seconds exactly.
  * The API silently answers hourly when it does not accept the Interval sent, so the answer's buckets are checked
  * against the grid asked for before any of them is counted.
+ * Refused as UPSTREAM_MALFORMED rather than counted: an item listed twice (same TimeStamp, AppId, MediaType,
+ * MediaProfile), a Duration whose seconds pass 2^53 − 1, an item of an app the call did not name. Absent items are
+ * buckets without usage (the API lists only combinations with usage) and read 0. An item without MediaType or
+ * MediaProfile is counted in totals and appears with that dimension null when grouped by it; a filter on it cannot
+ * be pushed down and keeps only items that name a value asked for.
  */
 import { UpstreamError } from '../../errors.js'
 import type { NativeGrid, TimeRange } from '../../time/index.js'
 import { isOnGrid } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
+import { ProviderBuckets } from '../provider-buckets.js'
+import { minutesToSeconds } from '../provider-numbers.js'
 import type { GrtnItem } from './grtn-api.js'
 
 const SERVICE = 'live-grtn'
@@ -44,13 +51,14 @@ function convertItems (items: readonly GrtnItem[], shape: GrtnCallShape): UsageR
   checkBucketGrid(starts, window, grid)
 
   const records: UsageRecord[] = []
+  const buckets = new ProviderBuckets('DescribeLiveGrtnDuration StreamData', ['AppId', 'MediaType', 'MediaProfile'])
   items.forEach((item, index) => {
     const start = starts[index]!
+    buckets.claim(start, [item.AppId, item.MediaType, item.MediaProfile])
     // EndTime is sent as the window end (see the adapter), and a bucket outside the window belongs to a neighbouring
     // window: counting it here would count it twice.
     if (start < window.from || start >= window.to) return
-    const value = item.Duration * 60
-    if (!Number.isSafeInteger(value)) throw malformed(`Duration ${item.Duration} minutes is too large to count exactly in seconds`)
+    const value = minutesToSeconds(item.Duration, `DescribeLiveGrtnDuration: Duration of ${item.TimeStamp}`)
     const dimensions: Record<string, string> = { service: SERVICE, ...shape.dimensions }
     const app = appOf(item, shape.apps)
     if (app !== null) dimensions.app = app

@@ -67,7 +67,12 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
       metric: 'costreaming.duration',
       providerFields: ['Duration'],
       dimensions: ['service', 'app', 'area', 'mediaType', 'mediaProfile'],
-      conversion: 'minutes × 60'
+      conversion: 'minutes × 60',
+      coverage: 'Items are listed only where there was usage, so a bucket without items reads 0. An item listed twice, a ' +
+        'Duration whose seconds pass 2^53 − 1, or an item of an app the call did not name refuses the answer (UPSTREAM_MALFORMED). ' +
+        'groupBy=app reports only the source\'s configured appIds (usage of other apps is not in a by-app answer; without ' +
+        'appIds every app is one series with app null); groupBy=area reports the configured areas (default CN and OverSeas, ' +
+        'which cover everything). An item without MediaType or MediaProfile has that dimension null.'
     }
   ],
   filterDimensions: ['app', 'area', 'mediaType', 'mediaProfile'],

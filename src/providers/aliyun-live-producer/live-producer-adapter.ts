@@ -9,7 +9,7 @@ import { formatUtcSeconds, type NativeGrid } from '../../time/index.js'
 import type { Dimension } from '../../usage/catalog.js'
 import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
 import { callAliyunRpc } from '../aliyun/aliyun-rpc-call.js'
-import { convertLiveProducerUsage } from './convert-live-producer-usage.js'
+import { convertLiveProducerUsage, type LiveProducerSplitField } from './convert-live-producer-usage.js'
 import {
   DURATION_FIELDS, LIVE_PRODUCER_ACTION, LIVE_VERSION, SPLIT_DIMENSIONS, liveProducerResponseSchema
 } from './live-producer-api.js'
@@ -24,6 +24,11 @@ const settingsSchema = z.object({
 }).strict()
 
 export type LiveProducerSettings = z.infer<typeof settingsSchema>
+
+const PRODUCER_COVERAGE = 'Every item must carry all six duration fields (zeros included, as documented) and every field the ' +
+  'call split by; an absent or null one, an item listed twice, or seconds past 2^53 − 1 refuse the answer (UPSTREAM_MALFORMED). ' +
+  'An hour without items reads 0. Every region and type is counted whatever RegionId; region, type, domain and instance ' +
+  'filters are pushed down and split by.'
 
 const SPLIT_NAMES = Object.keys(SPLIT_DIMENSIONS) as Array<keyof typeof SPLIT_DIMENSIONS>
 
@@ -41,13 +46,15 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
       metric: 'studio.output.duration',
       providerFields: ['OutputLdDuration', 'OutputSdDuration', 'OutputHdDuration'],
       dimensions: ['service', 'tier', 'domain', 'region', 'instance', 'type', 'app'],
-      conversion: 'minutes × 60'
+      conversion: 'minutes × 60',
+      coverage: PRODUCER_COVERAGE
     },
     {
       metric: 'transcode.duration',
       providerFields: ['TranLdDuration', 'TranSdDuration', 'TranHdDuration'],
       dimensions: ['service', 'tier', 'domain', 'region', 'instance', 'type', 'app'],
-      conversion: 'minutes × 60'
+      conversion: 'minutes × 60',
+      coverage: PRODUCER_COVERAGE
     }
   ],
   filterDimensions: ['domain', 'region', 'instance', 'type', 'app'],
@@ -88,9 +95,15 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
       })
     }
     const items = parsed.data.BillProducerData?.BillProducerDataItem ?? []
-    const records = convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions)
+    const records = convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions, splitFieldsOf(call.variant.parameters))
     return { records, requestId: answer.requestId }
   }
+}
+
+/** The item fields a call's SplitBy asks the API to fill. */
+function splitFieldsOf (parameters: Readonly<Record<string, string>>): LiveProducerSplitField[] {
+  const asked = (parameters.SplitBy ?? '').split(',')
+  return SPLIT_NAMES.filter(name => asked.includes(SPLIT_DIMENSIONS[name].splitBy)).map(name => SPLIT_DIMENSIONS[name].field)
 }
 
 export const LIVE_PRODUCER_FIELDS = Object.keys(DURATION_FIELDS)

@@ -27,18 +27,20 @@ export const DURATION_FIELDS = {
   TranHdDuration: { metric: 'transcode.duration', tier: 'hd' }
 } as const
 
+// Minutes. The documented example sends all six durations, zeros included: an absent or null one is not a zero
+// anybody reported, so the answer is refused rather than read as 0.
 const itemSchema = z.object({
   TimeStamp: z.string(),
   DomainName: z.string().nullish(),
   Region: z.string().nullish(),
   Instance: z.string().nullish(),
   Type: z.string().nullish(),
-  OutputLdDuration: providerInteger.nullish(),
-  OutputSdDuration: providerInteger.nullish(),
-  OutputHdDuration: providerInteger.nullish(),
-  TranLdDuration: providerInteger.nullish(),
-  TranSdDuration: providerInteger.nullish(),
-  TranHdDuration: providerInteger.nullish()
+  OutputLdDuration: providerInteger,
+  OutputSdDuration: providerInteger,
+  OutputHdDuration: providerInteger,
+  TranLdDuration: providerInteger,
+  TranSdDuration: providerInteger,
+  TranHdDuration: providerInteger
 })
 
 export const liveProducerResponseSchema = z.object({

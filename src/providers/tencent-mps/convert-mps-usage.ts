@@ -8,10 +8,18 @@
  * by day, in Usage and in Count; otherwise the answer is refused (UPSTREAM_MALFORMED) rather than giving a spec
  * breakdown whose total disagrees with the same query without it. A TaskType without Details (AIReview and
  * AnimatedGraphics have no sub-specifications) keeps its Summary, without a `spec`.
+ *
+ * Also refused (UPSTREAM_MALFORMED): a day listed twice in one list (the shared repeated-bucket check), a TaskType
+ * listed twice, a TaskType the call did not ask for (its usage would land in a metric the source does not feed), and
+ * a non-empty Data that leaves out a TaskType the call asked for (its metric would read 0 although nothing was
+ * reported). `Data` null or [] is the one empty shape read as no usage at all. A day absent from a listed Summary is
+ * a day without usage (the API lists days, zeros included) and reads 0; Count and Usage themselves are required.
  */
 import { UpstreamError } from '../../errors.js'
 import { isOnGrid, type NativeGrid, type TimeRange } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
+import { ProviderBuckets } from '../provider-buckets.js'
+import { addExactly } from '../provider-numbers.js'
 import type { MpsTaskStatData, MpsTaskStatDataItem } from './mps-api.js'
 import { TASKS_METRIC, usageMetricOf } from './mps-metrics.js'
 import { parseIsoWithOffset } from './mps-time.js'
@@ -26,6 +34,8 @@ export interface ConvertMpsOptions {
   breakdown: MpsBreakdown
   /** Dimensions every record of the call carries (the region of a one-region call). */
   dimensions: Readonly<Record<string, string>>
+  /** The Types the call asked for; when given, Data must answer for exactly these (or be empty). */
+  taskTypes?: readonly string[]
 }
 
 interface DayAmount { count: number, usage: number }
@@ -33,8 +43,12 @@ interface DayAmount { count: number, usage: number }
 export function convertMpsUsage (data: readonly MpsTaskStatData[], options: ConvertMpsOptions): UsageRecord[] {
   const records: UsageRecord[] = []
   const seenTypes = new Set<string>()
+  const asked = options.taskTypes
   for (const entry of data) {
     if (seenTypes.has(entry.TaskType)) malformed(`TaskType ${entry.TaskType} appears twice in Data`)
+    if (asked !== undefined && !asked.includes(entry.TaskType)) {
+      malformed(`Data answers for TaskType ${entry.TaskType.slice(0, 40)}, which the call did not ask for (Types ${JSON.stringify(asked)})`)
+    }
     seenTypes.add(entry.TaskType)
     const base = { service: SERVICE, ...options.dimensions, task: entry.TaskType }
     const summary = readDays(entry.Summary ?? [], options.grid, `${entry.TaskType} Summary`)
@@ -52,6 +66,10 @@ export function convertMpsUsage (data: readonly MpsTaskStatData[], options: Conv
     } else {
       pushDays(records, summary, entry.TaskType, base, options)
     }
+  }
+  const missing = data.length === 0 || asked === undefined ? [] : asked.filter(type => !seenTypes.has(type))
+  if (missing.length > 0) {
+    malformed(`Data has no entry for TaskType ${missing.join(', ')} although the call asked for it: an absent type is not a reported zero`)
   }
   return records
 }
@@ -72,11 +90,12 @@ function pushDays (
 /** Day start → amount; a Time off the grid, unreadable, or listed twice is refused. */
 function readDays (items: readonly MpsTaskStatDataItem[], grid: NativeGrid, where: string): Map<number, DayAmount> {
   const days = new Map<number, DayAmount>()
+  const buckets = new ProviderBuckets(`DescribeUsageData ${where}`, [])
   for (const item of items) {
     const start = parseIsoWithOffset(item.Time)
     if (start === null) malformed(`${where}: Time ${JSON.stringify(item.Time).slice(0, 40)} is not an ISO 8601 time with an offset`)
     if (!isOnGrid(start, grid)) malformed(`${where}: Time ${item.Time} is not the start of a ${grid.label}`)
-    if (days.has(start)) malformed(`${where}: Time ${item.Time} is listed twice`)
+    buckets.claim(start, [])
     days.set(start, { count: item.Count, usage: item.Usage })
   }
   return days
@@ -87,7 +106,8 @@ function assertDetailsMatchSummary (taskType: string, summary: ReadonlyMap<numbe
   for (const days of details) {
     for (const [start, amount] of days) {
       const sum = sums.get(start) ?? { count: 0, usage: 0 }
-      sums.set(start, { count: sum.count + amount.count, usage: sum.usage + amount.usage })
+      const where = `${taskType} Details of the day starting ${new Date(start).toISOString()}`
+      sums.set(start, { count: addExactly(sum.count, amount.count, `${where}, Count`), usage: addExactly(sum.usage, amount.usage, `${where}, Usage`) })
     }
   }
   for (const start of new Set([...summary.keys(), ...sums.keys()])) {

@@ -20,7 +20,7 @@ import { convertMpsUsage, type MpsBreakdown } from './convert-mps-usage.js'
 import {
   MPS_ACTION, MPS_PROCESS_REGIONS, MPS_SERVICE, MPS_TASK_TYPES, MPS_VERSION, mpsUsageResponseSchema
 } from './mps-api.js'
-import { MPS_EXTRA_METRICS, MPS_METRIC_MAPPINGS } from './mps-metrics.js'
+import { MPS_EXTRA_METRICS, MPS_METRIC_MAPPINGS, metricsOfTaskTypes } from './mps-metrics.js'
 import { DAY_MS, UTC8_DAY_GRID, formatUtcPlus8 } from './mps-time.js'
 import { callTencentApi } from './tencent-api-call.js'
 
@@ -59,6 +59,12 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
   extraMetrics: MPS_EXTRA_METRICS,
   filterDimensions: ['region', 'task', 'spec', 'service'],
   settingsSchema,
+
+  // A source configured with some task types never asks about the others: their metrics are not zeros it reported.
+  // A task filter is sent as given (see variants), so it decides the types asked.
+  metricsFor (settings: MpsSettings, filters: PushdownQuery['filters']): string[] {
+    return metricsOfTaskTypes(unique(filters.task ?? settings.taskTypes))
+  },
 
   variants (query: PushdownQuery, settings: MpsSettings): CallVariant[] {
     const parameters: Record<string, string> = { Types: JSON.stringify(unique(query.filters.task ?? settings.taskTypes)) }
@@ -100,8 +106,9 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
         requestId: answer.requestId
       })
     }
+    const askedTypes: string[] = types === undefined ? context.source.settings.taskTypes : JSON.parse(types)
     try {
-      const records = convertMpsUsage(parsed.data.Data ?? [], { window, grid, breakdown, dimensions: call.variant.dimensions })
+      const records = convertMpsUsage(parsed.data.Data ?? [], { window, grid, breakdown, dimensions: call.variant.dimensions, taskTypes: askedTypes })
       return { records, requestId: answer.requestId }
     } catch (error) {
       if (error instanceof UpstreamError) throw new UpstreamError(error.code as UpstreamErrorCode, error.message, { requestId: answer.requestId })

@@ -45,15 +45,27 @@ export const USAGE_METRIC_BY_TASK_TYPE: Readonly<Record<string, string>> = {
 export const OTHER_USAGE_METRIC = 'mps.other.usage'
 export const TASKS_METRIC = 'tasks.count'
 
+/** The metrics a call asking for these TaskTypes reports: their Usage metrics and the task count. */
+export function metricsOfTaskTypes (taskTypes: readonly string[]): string[] {
+  return [...new Set(taskTypes.map(usageMetricOf)), TASKS_METRIC]
+}
+
 export function usageMetricOf (taskType: string): string {
   return Object.hasOwn(USAGE_METRIC_BY_TASK_TYPE, taskType) ? USAGE_METRIC_BY_TASK_TYPE[taskType]! : OTHER_USAGE_METRIC
 }
 
 const RECORD_DIMENSIONS: readonly Dimension[] = ['service', 'task', 'region', 'spec']
 
+const ABSENCES = 'Count and Usage are required, and a non-empty Data must answer for every TaskType asked (only Data null or [] ' +
+  'reads as no usage); otherwise, or for a day or TaskType listed twice, the answer is refused (UPSTREAM_MALFORMED). ' +
+  'A day absent from a listed Summary reads 0. Only the source\'s regions are asked for.'
+
 function mapping (metric: string, taskTypes: readonly string[], conversion: string): MetricMapping {
   const fields = taskTypes.length === 0 ? ['Summary[].Usage / Details[].Data[].Usage (TaskType not listed here)'] : taskTypes.map(type => `Summary[].Usage / Details[].Data[].Usage (TaskType=${type})`)
-  return { metric, providerFields: fields, dimensions: RECORD_DIMENSIONS, conversion }
+  const asked = taskTypes.length === 0 ? 'a task filter naming a TaskType this service does not know' : `${taskTypes.join(' or ')} among its taskTypes (or in the query\'s task filter)`
+  const coverage = `Fed only by a source that asks for ${asked}; a source that does not ask does not feed this metric at all ` +
+    `(the series is left out, or null when no source feeds it), never 0. ${ABSENCES}`
+  return { metric, providerFields: fields, dimensions: RECORD_DIMENSIONS, conversion, coverage }
 }
 
 function typesOf (metric: string): string[] {
@@ -73,5 +85,6 @@ export const MPS_METRIC_MAPPINGS: readonly MetricMapping[] = [
   ...[...new Set(Object.values(USAGE_METRIC_BY_TASK_TYPE))].map(metric =>
     mapping(metric, typesOf(metric), UNIT_NOTE[metric] ?? 'none: passed through in the provider\'s undocumented unit')),
   mapping(OTHER_USAGE_METRIC, [], 'none: passed through in the provider\'s unit'),
-  { metric: TASKS_METRIC, providerFields: ['Summary[].Count / Details[].Data[].Count (every TaskType)'], dimensions: RECORD_DIMENSIONS, conversion: 'tasks, as reported' }
+  { metric: TASKS_METRIC, providerFields: ['Summary[].Count / Details[].Data[].Count (every TaskType)'], dimensions: RECORD_DIMENSIONS, conversion: 'tasks, as reported',
+    coverage: `Counts the tasks of the TaskTypes the source asks for (its taskTypes, or the query's task filter) only; group by task to see which. ${ABSENCES}` }
 ]

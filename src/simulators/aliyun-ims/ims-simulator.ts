@@ -11,6 +11,7 @@
  *   when injected through `meterFaults`: when the real backend raises them is not documented.
  */
 import { deterministicInteger } from '../shared/deterministic-usage.js'
+import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from '../aliyun/aliyun-gateway.js'
 import { IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsRangeTotals } from './ims-data.js'
 import { ImsMeterFaults, imsMeterError } from './ims-meter-errors.js'
@@ -56,13 +57,16 @@ export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context:
   }
 }
 
+/** Shape faults on the Data object: a second copy, MpsTranscodeDuration left out, or made too large. */
+export const hostileImsBody = hostileFirstRecord((body) => body.Data as Array<Record<string, unknown>> | undefined, 'MpsTranscodeDuration')
+
 export async function startImsSimulator (options: SimulatorStartOptions): Promise<ImsSimulator> {
   const meterFaults = new ImsMeterFaults()
   const gateway = await startAliyunGateway({
     product: ICE_PRODUCT,
     version: ICE_API_VERSION,
     accounts: options.accounts,
-    actions: { [IMS_SUMMARY_ACTION_NAME]: { handler: createImsSummaryHandler(meterFaults), qps: options.qps ?? IMS_SUMMARY_QPS } },
+    actions: { [IMS_SUMMARY_ACTION_NAME]: { handler: createImsSummaryHandler(meterFaults), qps: options.qps ?? IMS_SUMMARY_QPS, hostile: hostileImsBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
     monotonicNow: options.monotonicNow

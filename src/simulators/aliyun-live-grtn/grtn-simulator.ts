@@ -11,6 +11,7 @@
  * - Duration is sent as a numeric string, as in the docs' JSON sample (the SDKs type it as a number).
  * - Slots that start after the gateway clock have no data; the current one counts in full.
  */
+import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from '../aliyun/aliyun-gateway.js'
 import { GRTN_MEDIA, grtnRangeMinutes, grtnSeries, type GrtnSeries } from './grtn-data.js'
 import { parseGrtnParameters } from './grtn-parameters.js'
@@ -64,12 +65,18 @@ function itemGroups (series: readonly GrtnSeries[], apps: readonly string[] | nu
   return groups
 }
 
+/** Shape faults on the first StreamData item: repeated, Duration left out, or made too large (as a numeric string). */
+export const hostileGrtnBody = hostileFirstRecord(
+  (body) => (body.StreamDetailData as { StreamData?: Array<Record<string, unknown>> } | undefined)?.StreamData,
+  'Duration'
+)
+
 export async function startLiveGrtnSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startAliyunGateway({
     product: GRTN_PRODUCT,
     version: GRTN_API_VERSION,
     accounts: options.accounts,
-    actions: { [GRTN_ACTION_NAME]: { handler: describeLiveGrtnDuration, qps: options.qps ?? GRTN_QPS } },
+    actions: { [GRTN_ACTION_NAME]: { handler: describeLiveGrtnDuration, qps: options.qps ?? GRTN_QPS, hostile: hostileGrtnBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
     monotonicNow: options.monotonicNow

@@ -9,6 +9,7 @@
  *   only an example), each exactly the sum of its 24 hours.
  * - Hours that start after the gateway clock are not answered; the current hour is, with its full value.
  */
+import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from '../aliyun/aliyun-gateway.js'
 import { LIVE_PRODUCER_INSTANCES, liveProducerBucketTotals, type LiveProducerInstance } from './live-producer-data.js'
 import { parseLiveProducerParameters, type LiveProducerQuery, type LiveProducerSplit } from './live-producer-parameters.js'
@@ -79,12 +80,18 @@ function groupBySplit (
   return [...groups.values()]
 }
 
+/** Shape faults on the first item: repeated, OutputLdDuration left out, or made too large. */
+export const hostileProducerBody = hostileFirstRecord(
+  (body) => (body.BillProducerData as { BillProducerDataItem?: Array<Record<string, unknown>> } | undefined)?.BillProducerDataItem,
+  'OutputLdDuration'
+)
+
 export async function startLiveProducerSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startAliyunGateway({
     product: LIVE_PRODUCT,
     version: LIVE_API_VERSION,
     accounts: options.accounts,
-    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: describeLiveProducerUsageData, qps: options.qps ?? LIVE_PRODUCER_QPS } },
+    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: describeLiveProducerUsageData, qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
     monotonicNow: options.monotonicNow

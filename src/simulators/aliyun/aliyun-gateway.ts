@@ -10,8 +10,8 @@ import { systemClock, type Clock } from '../../clock.js'
 import { createAliyunAuthenticator, type SimulatedAccount } from './aliyun-authentication.js'
 import { aliyunErrorBody, gatewayError, type AliyunError } from './aliyun-errors.js'
 import { readAliyunRequest, type ReceivedAliyunRequest } from './aliyun-request.js'
-import { MALFORMED_BODY, truncateText, withWrongTypes } from '../shared/corrupted-bodies.js'
-import { FaultInjector, type Fault } from '../shared/fault-injector.js'
+import { MALFORMED_BODY, truncateText, withWrongTypes, type HostileBody } from '../shared/corrupted-bodies.js'
+import { FaultInjector, isShapeFault, type Fault } from '../shared/fault-injector.js'
 import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type SimulatorStartOptions, type RunningSimulator, type SimulatorCall } from '../shared/simulator-server.js'
 import { createSlidingWindowLimiter } from '../shared/sliding-window-limiter.js'
 import { toXmlDocument } from '../shared/xml.js'
@@ -36,7 +36,8 @@ export interface AliyunGatewayOptions extends Omit<SimulatorStartOptions, 'qps'>
   /** Product code, e.g. 'live': names the HostId (`live.aliyuncs.com`) in error bodies. */
   product: string
   version: string
-  actions: Record<string, { handler: AliyunActionHandler, qps: number }>
+  /** Each action with its QPS and how its success body is made hostile in its own shape (required: see HostileBody). */
+  actions: Record<string, { handler: AliyunActionHandler, qps: number, hostile: HostileBody }>
 }
 
 type Answer = { status: number, code: string | null, headers: Record<string, string>, body: string }
@@ -83,7 +84,9 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
   })
 
   const successAnswer = (received: ReceivedAliyunRequest, body: unknown, requestId: string, fault: Fault | undefined): Answer => {
-    const withRequestId = body !== null && typeof body === 'object' && !Array.isArray(body) ? { RequestId: requestId, ...body } : body
+    const action = received.action !== null && Object.hasOwn(options.actions, received.action) ? options.actions[received.action] : undefined
+    const shaped = isShapeFault(fault) && action !== undefined && isRecord(body) ? action.hostile(structuredClone(body), fault.kind) : body
+    const withRequestId = isRecord(shaped) ? { RequestId: requestId, ...shaped } : shaped
     const sent = fault?.kind === 'wrong-types' ? withWrongTypes(withRequestId) : withRequestId
     const text = received.wantsJson ? JSON.stringify(sent) : toXmlDocument(`${received.action ?? 'Unknown'}Response`, sent)
     return {
@@ -139,7 +142,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
       record({ status: answer.status, code: answer.code, admitted: false }, fault)
     } else {
       const { result, admitted } = decide(received, requestId, now)
-      // A truncated or wrong-types fault meeting an error answer is spent without effect: errors are not corrupted.
+      // A truncated, wrong-types or shape fault meeting an error answer is spent without effect: errors are not corrupted.
       answer = 'code' in result ? errorAnswer(result, requestId) : successAnswer(received, result.body, requestId, fault)
       record({ status: answer.status, code: answer.code, admitted }, fault)
     }
@@ -150,4 +153,8 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
 
   const server = await startLoopbackServer(handle)
   return { url: server.url, faults, stats, close: server.close }
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

@@ -3,6 +3,7 @@
  * Bodies a provider answers with 200 that a careful client must refuse rather than read as usage.
  * Generic over any API's JSON, so every simulator can reuse them.
  */
+import type { ShapeFaultKind } from './fault-injector.js'
 
 /** Looks like what a proxy or a load balancer returns in place of the API. */
 export const MALFORMED_BODY = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>'
@@ -35,4 +36,50 @@ export function withWrongTypes (value: unknown): unknown {
     return node
   }
   return walk(value)
+}
+
+/** Past 2^53 - 1, even, so that JSON.parse reads it back exactly and only its size can refuse it. */
+export const UNSAFE_INTEGER = 2 ** 53 + 2
+
+/** The smallest value whose × 60 passes 2^53 - 1: a safe count, but minutes that cannot become seconds exactly. */
+export const LARGE_VALUE = Math.floor(Number.MAX_SAFE_INTEGER / 60) + 1
+
+/**
+ * How one API's success body is made hostile in its own shape: a simulated action must say how (its records, its
+ * usage fields), so every simulator, and so every adapter's contract, covers these faults. Returns the new body
+ * (or the same one, changed); a body with no record to change is returned as it is.
+ */
+export type HostileBody = (body: Record<string, unknown>, fault: ShapeFaultKind) => Record<string, unknown>
+
+/**
+ * The usual way to apply a shape fault to the first record of a list: `records` finds the list in the body and
+ * `field` names the usage field to remove or change. `asString` writes numbers as numeric strings, as the API does.
+ */
+export function hostileFirstRecord (
+  records: (body: Record<string, unknown>) => Array<Record<string, unknown>> | undefined,
+  field: string
+): HostileBody {
+  return (body, fault) => {
+    const list = records(body)
+    const first = list?.[0]
+    if (list === undefined || first === undefined) return body
+    const asString = typeof first[field] === 'string'
+    const write = (value: number): number | string => asString ? String(value) : value
+    switch (fault) {
+      case 'duplicate-record':
+        list.push(structuredClone(first))
+        break
+      case 'absent-field':
+        delete first[field]
+        break
+      case 'unsafe-integer':
+        // JSON.stringify writes 9007199254740994 exactly; a numeric string carries it exactly too.
+        first[field] = write(UNSAFE_INTEGER)
+        break
+      case 'large-value':
+        first[field] = write(Number(first[field]) + LARGE_VALUE)
+        break
+    }
+    return body
+  }
 }

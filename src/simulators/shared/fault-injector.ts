@@ -14,6 +14,20 @@ export type Fault =
   | { kind: 'truncated' } // 200 with the first half of the real body
   | { kind: 'wrong-types' } // 200 with the real structure but numbers replaced by negatives, fractions and objects
   | { kind: 'auth' } // as if the signature were wrong
+  // Faults in the API's own body shape, which each simulator applies to its records (see HostileBody):
+  | { kind: 'duplicate-record' } // 200 with one record (bucket) listed twice
+  | { kind: 'absent-field' } // 200 with a usage field the API always sends left out of one record
+  | { kind: 'unsafe-integer' } // 200 with one usage value past 2^53 - 1 (UNSAFE_INTEGER)
+  | { kind: 'large-value' } // 200 with LARGE_VALUE added to one usage value: safe, but past 2^53 - 1 once minutes × 60
+
+/** The faults a simulator applies to its own success body, in that API's shape. */
+export type ShapeFaultKind = 'duplicate-record' | 'absent-field' | 'unsafe-integer' | 'large-value'
+
+export const SHAPE_FAULT_KINDS: readonly ShapeFaultKind[] = ['duplicate-record', 'absent-field', 'unsafe-integer', 'large-value']
+
+export function isShapeFault (fault: Fault | undefined): fault is Extract<Fault, { kind: ShapeFaultKind }> {
+  return fault !== undefined && (SHAPE_FAULT_KINDS as readonly string[]).includes(fault.kind)
+}
 
 interface QueuedFault { fault: Fault, remaining: number }
 

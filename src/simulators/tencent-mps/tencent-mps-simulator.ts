@@ -11,6 +11,7 @@
 import { MPS_DAY_MS, mpsDayStart, mpsTaskDay, type MpsAmount } from './mps-usage-data.js'
 import { parseMpsUsageParameters } from './mps-usage-parameters.js'
 import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
+import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startTencentGateway, type TencentActionContext, type TencentActionResult } from '../tencent/tencent-gateway.js'
 
 export { mpsUsageTotal, mpsTaskDay, mpsSpecificationDay, MPS_ACTIVE_REGIONS, MPS_SPECIFICATIONS } from './mps-usage-data.js'
@@ -47,12 +48,18 @@ function item (day: number, amount: MpsAmount): { Time: string, Count: number, U
   return { Time: new Date(day + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00', Count: amount.count, Usage: amount.usage }
 }
 
+/** Shape faults on the first TaskType's first Summary day: listed twice, Usage left out, or made too large. */
+export const hostileMpsBody = hostileFirstRecord(
+  (body) => (body.Data as Array<{ Summary?: Array<Record<string, unknown>> }> | undefined)?.[0]?.Summary,
+  'Usage'
+)
+
 export async function startTencentMpsSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {
   return await startTencentGateway({
     service: MPS_SERVICE_NAME,
     version: MPS_API_VERSION,
     accounts: options.accounts,
-    actions: { [MPS_USAGE_ACTION]: { handler: describeUsageData, qps: options.qps ?? MPS_USAGE_QPS } },
+    actions: { [MPS_USAGE_ACTION]: { handler: describeUsageData, qps: options.qps ?? MPS_USAGE_QPS, hostile: hostileMpsBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
     monotonicNow: options.monotonicNow

@@ -9,8 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { systemClock, type Clock } from '../../clock.js'
 import type { SimulatedAccount } from '../aliyun/aliyun-authentication.js'
-import { MALFORMED_BODY, truncateText, withWrongTypes } from '../shared/corrupted-bodies.js'
-import { FaultInjector, type Fault } from '../shared/fault-injector.js'
+import { MALFORMED_BODY, truncateText, withWrongTypes, type HostileBody } from '../shared/corrupted-bodies.js'
+import { FaultInjector, isShapeFault, type Fault } from '../shared/fault-injector.js'
 import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type SimulatorStartOptions, type RunningSimulator, type SimulatorCall } from '../shared/simulator-server.js'
 import { createSlidingWindowLimiter } from '../shared/sliding-window-limiter.js'
 import { createTencentAuthenticator } from './tencent-authentication.js'
@@ -36,7 +36,8 @@ export interface TencentGatewayOptions extends Omit<SimulatorStartOptions, 'qps'
   /** TC3 credential-scope service of the product, e.g. 'mps'. */
   service: string
   version: string
-  actions: Record<string, { handler: TencentActionHandler, qps: number }>
+  /** Each action with its QPS and how its success body is made hostile in its own shape (required: see HostileBody). */
+  actions: Record<string, { handler: TencentActionHandler, qps: number, hostile: HostileBody }>
 }
 
 interface Answer { status: number, code: string | null, body: string }
@@ -77,8 +78,10 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
     status, code: error.code, body: JSON.stringify(tencentErrorBody(requestId, error))
   })
 
-  const successAnswer = (body: Record<string, unknown>, requestId: string, fault: Fault | undefined): Answer => {
-    const response = { ...body, RequestId: requestId }
+  const successAnswer = (action: string | null, body: Record<string, unknown>, requestId: string, fault: Fault | undefined): Answer => {
+    const hostile = action !== null && Object.hasOwn(options.actions, action) ? options.actions[action]!.hostile : undefined
+    const shaped = isShapeFault(fault) && hostile !== undefined ? hostile(structuredClone(body), fault.kind) : body
+    const response = { ...shaped, RequestId: requestId }
     const sent = { Response: fault?.kind === 'wrong-types' ? withWrongTypes(response) : response }
     const text = JSON.stringify(sent)
     return { status: 200, code: null, body: fault?.kind === 'truncated' ? truncateText(text) : text }
@@ -129,8 +132,8 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
       record({ status: answer.status, code: answer.code, admitted: false }, fault)
     } else {
       const { result, admitted } = decide(received, requestId, now)
-      // A truncated or wrong-types fault meeting an error answer is spent without effect: errors are not corrupted.
-      answer = 'code' in result ? errorAnswer(result, requestId) : successAnswer(result.body, requestId, fault)
+      // A truncated, wrong-types or shape fault meeting an error answer is spent without effect: errors are not corrupted.
+      answer = 'code' in result ? errorAnswer(result, requestId) : successAnswer(received.action, result.body, requestId, fault)
       record({ status: answer.status, code: answer.code, admitted }, fault)
     }
 

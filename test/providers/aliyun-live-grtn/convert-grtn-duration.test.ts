@@ -101,7 +101,7 @@ t.test('junk is refused, never coerced to a number', async t => {
   for (const TimeStamp of badTimes) {
     t.throws(() => convertGrtnDuration(parse([item({ TimeStamp })]), shape()), { code: 'UPSTREAM_MALFORMED' }, `TimeStamp ${TimeStamp}`)
   }
-  t.throws(() => convertGrtnDuration(parse([item({ Duration: '999999999999999' })]), shape()), { code: 'UPSTREAM_MALFORMED', message: /too large/ },
+  t.throws(() => convertGrtnDuration(parse([item({ Duration: '999999999999999' })]), shape()), { code: 'UPSTREAM_MALFORMED', message: /past 9007199254740991/ },
     'minutes whose seconds pass 2^53 cannot be counted exactly')
 })
 

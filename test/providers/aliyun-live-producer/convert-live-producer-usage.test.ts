@@ -28,9 +28,9 @@ t.test('numeric strings are accepted; fractions, negatives and junk are refused,
   }
 })
 
-t.test('missing fields are skipped, not zeroed; an empty answer is no records', async t => {
-  const records = convertLiveProducerUsage(parse([{ TimeStamp: '2026-11-01T00:00:00Z', TranHdDuration: 2 }]), window, grid, {})
-  t.same(records.map(record => [record.metric, record.value]), [['transcode.duration', 120]])
+t.test('an absent or null duration field is refused, never read as 0; an empty answer is no records', async t => {
+  t.throws(() => parse([{ TimeStamp: '2026-11-01T00:00:00Z', TranHdDuration: 2 }]), /absent or null/)
+  t.throws(() => parse([item('2026-11-01T00:00:00Z', { OutputSdDuration: null })]), /absent or null/)
   t.same(convertLiveProducerUsage(parse([]), window, grid, {}), [])
   t.same(liveProducerResponseSchema.parse({ RequestId: 'x' }).BillProducerData, undefined)
 })
@@ -56,4 +56,25 @@ t.test('variants push grouping and filters down; apps cost one call each', async
     { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'x' }, dimensions: { app: 'x' } },
     { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'y' }, dimensions: { app: 'y' } }
   ])
+})
+
+t.test('an item listed twice is refused, while one item legitimately becomes six records', async t => {
+  const twice = parse([item('2026-11-01T01:00:00Z', { Type: 'slidelive' }), item('2026-11-01T01:00:00Z', { Type: 'slidelive' })])
+  t.throws(() => convertLiveProducerUsage(twice, window, grid, {}), { code: 'UPSTREAM_MALFORMED', message: /lists the same bucket twice.*Type=slidelive/ })
+  const split = parse([item('2026-11-01T01:00:00Z', { Type: 'slidelive' }), item('2026-11-01T01:00:00Z', { Type: 'universal' })])
+  t.equal(convertLiveProducerUsage(split, window, grid, {}).length, 12, 'two types in one hour are two buckets')
+})
+
+t.test('an item without a field the call split by is refused: its usage could not be attributed', async t => {
+  const items = parse([item('2026-11-01T01:00:00Z')])
+  t.throws(() => convertLiveProducerUsage(items, window, grid, {}, ['Type']), { code: 'UPSTREAM_MALFORMED', message: /no Type although the call split by it/ })
+  t.equal(convertLiveProducerUsage(parse([item('2026-11-01T01:00:00Z', { Type: 'x' })]), window, grid, {}, ['Type']).length, 6)
+})
+
+t.test('minutes whose seconds pass 2^53 - 1 are refused naming the value; just below is exact', async t => {
+  const largest = Math.floor(Number.MAX_SAFE_INTEGER / 60)
+  const [record] = convertLiveProducerUsage(parse([item('2026-11-01T01:00:00Z', { OutputLdDuration: String(largest) })]), window, grid, {})
+  t.equal(BigInt(record!.value), BigInt(largest) * 60n)
+  t.throws(() => convertLiveProducerUsage(parse([item('2026-11-01T01:00:00Z', { OutputLdDuration: largest + 1 })]), window, grid, {}),
+    { code: 'UPSTREAM_MALFORMED', message: new RegExp(`OutputLdDuration of 2026-11-01T01:00:00Z ${largest + 1} minutes`) })
 })

@@ -149,3 +149,15 @@ t.test('parseIsoWithOffset reads offsets exactly and refuses the rest', async t 
     t.equal(parseIsoWithOffset(text), null, text)
   }
 })
+
+t.test('Data must answer for exactly the Types asked: a type not asked, or one asked and left out, is refused', async t => {
+  const asked = { ...summaryOptions, taskTypes: ['Transcode', 'Snapshot'] }
+  const both = { Data: [{ TaskType: 'Transcode', Summary: [item('01', 1, 1)] }, { TaskType: 'Snapshot', Summary: [item('01', 2, 2)] }] }
+  t.equal(convert(both, asked).length, 4)
+  t.throws(() => convert({ Data: [{ TaskType: 'Transcode', Summary: [item('01', 1, 1)] }] }, asked),
+    { code: 'UPSTREAM_MALFORMED', message: /no entry for TaskType Snapshot/ })
+  t.throws(() => convert({ Data: [...both.Data, { TaskType: 'Enhance', Summary: [] }] }, asked),
+    { code: 'UPSTREAM_MALFORMED', message: /TaskType Enhance, which the call did not ask for/ })
+  t.same(convert({ Data: [] }, asked), [], 'an empty Data is the one shape read as no usage')
+  t.same(convert({ Data: null }, asked), [])
+})

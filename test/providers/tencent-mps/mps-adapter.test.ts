@@ -286,3 +286,23 @@ t.test('today: the open UTC+08:00 day is fetched and provisional; nothing after 
   const settled = await service.get('/usage?from=2026-11-01&to=2026-11-18&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
   t.ok(settled.json.series[0].points.every((point: any) => point.state === 'final'), 'days that ended more than 36 hours ago are final')
 })
+
+t.test('a source asking for some task types feeds only their metrics: the others are left out, never 0', async t => {
+  const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator, settings: { taskTypes: ['Transcode'] } }], { cache: false })
+  const all = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai')
+  t.equal(all.status, 200, all.text.slice(0, 300))
+  t.same([...new Set(all.json.series.map((series: any) => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
+  t.same(mpsAdapter.metricsFor!(mpsAdapter.settingsSchema.parse({ taskTypes: ['Transcode'] }), {}), ['transcode.duration', 'tasks.count'])
+
+  const asked = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration,snapshot.count')
+  t.equal(asked.status, 200)
+  t.same(asked.json.series.map((series: any) => series.metric), ['transcode.duration'], 'no snapshot.count series of zeros')
+  t.ok(asked.json.warnings.some((warning: any) => warning.type === 'metric_unavailable' && /snapshot\.count/.test(warning.message)))
+  const none = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=snapshot.count')
+  t.equal(none.json.error.code, 'NO_SOURCES', 'the only source does not ask about snapshots')
+
+  // A task filter is sent as given, so it decides the types asked, and their metrics are fed.
+  const filtered = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&task=Snapshot&metrics=snapshot.count')
+  t.equal(filtered.status, 200, filtered.text.slice(0, 300))
+  t.equal(filtered.json.series[0].total, mpsUsageTotal({ from: NOV_1, to: NOV_1 + 7 * DAY }, { now: TEST_NOW, taskTypes: ['Snapshot'], field: 'usage' }))
+})

@@ -13,7 +13,7 @@ async function startEcho (t: TapTest, options: { monotonicNow?: () => number } =
     product: 'test',
     version: VERSION,
     accounts: [ACCOUNT, OTHER_ACCOUNT, STS_ACCOUNT],
-    actions: { Echo: { handler: echo, qps: 5 }, Refuse: { handler: refuse, qps: 5 } },
+    actions: { Echo: { handler: echo, qps: 5, hostile: body => body }, Refuse: { handler: refuse, qps: 5, hostile: body => body } },
     clock,
     monotonicNow: options.monotonicNow
   })

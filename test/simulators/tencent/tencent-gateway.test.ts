@@ -20,7 +20,7 @@ async function startEcho (t: TapTest, options: { monotonicNow?: () => number, cl
     service: 'mps',
     version: '2019-06-12',
     accounts: [TENCENT_ACCOUNT, OTHER_TENCENT_ACCOUNT, SESSION_ACCOUNT],
-    actions: { Echo: { handler: echo, qps: 5 }, Refuse: { handler: refuse, qps: 5 }, Crash: { handler: crash, qps: 5 } },
+    actions: { Echo: { handler: echo, qps: 5, hostile: body => body }, Refuse: { handler: refuse, qps: 5, hostile: body => body }, Crash: { handler: crash, qps: 5, hostile: body => body } },
     clock: options.clock ?? fixedClock(NOW),
     monotonicNow: options.monotonicNow
   })
