@@ -12,8 +12,6 @@ import { startSimulatedGateway, type GatewayAdmission, type GatewayAnswer } from
 import type { SimulatorStartOptions, RunningSimulator } from '../shared/simulator-server.js'
 import { toXmlDocument } from '../shared/xml.js'
 
-export type { SimulatedAccount } from './aliyun-authentication.js'
-
 export interface AliyunActionContext {
   /** API parameters from the query and form body, without common, signature or token parameters. */
   parameters: Record<string, string>
