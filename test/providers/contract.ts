@@ -4,10 +4,10 @@
  * out-of-lookback. Each adapter's contract.test.ts calls runAdapterContract once.
  */
 import type { Test } from 'tap'
-import type { Fault } from '../../src/simulators/index.js'
+import type { Fault, SimulatorStarter } from '../../src/simulators/index.js'
 import type { Granularity } from '../../src/time/index.js'
 import type { SourceAdapter } from '../../src/usage/source-adapter.js'
-import { TEST_NOW, startTestService, type SimulatorStarter } from '../support/test-service.js'
+import { TEST_NOW, startTestService } from '../support/test-service.js'
 
 export interface ContractSubject {
   adapter: SourceAdapter<any>
