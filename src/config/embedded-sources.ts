@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../clock.js'
-import { startImsSimulator, startTencentMpsSimulator, startLiveGrtnSimulator, startLiveProducerSimulator, type RunningSimulator, type SimulatedAccount, type SimulatorStartOptions } from '../simulators/index.js'
+import { SIMULATED_KINDS, startSimulator, type RunningSimulator, type SimulatedAccount } from '../simulators/index.js'
 import type { SourceConfig } from '../usage/source-adapter.js'
 import { buildSource } from './load-config.js'
 
@@ -13,16 +13,6 @@ export interface EmbeddedSources {
   sources: SourceConfig[]
   simulators: Record<string, RunningSimulator>
   close(): Promise<void>
-}
-
-type SimulatorStarter = (options: SimulatorStartOptions) => Promise<RunningSimulator>
-
-/** One simulator per kind; a kind without a simulator cannot be embedded. */
-const SIMULATORS: Record<string, SimulatorStarter> = {
-  'aliyun.live-producer': startLiveProducerSimulator,
-  'aliyun.live-grtn': startLiveGrtnSimulator,
-  'aliyun.ims': startImsSimulator,
-  'tencent.mps': startTencentMpsSimulator
 }
 
 export async function startEmbeddedSources (options: { clock: Clock, latencyMs: { min: number, max: number } }): Promise<EmbeddedSources> {
@@ -33,8 +23,9 @@ export async function startEmbeddedSources (options: { clock: Clock, latencyMs: 
   const simulators: Record<string, RunningSimulator> = {}
   const sources: SourceConfig[] = []
   try {
-    for (const [kind, start] of Object.entries(SIMULATORS)) {
-      const simulator = await start({ accounts: [account], clock: options.clock, latencyMs: options.latencyMs })
+    // One simulator per kind of the simulator registry; a kind without a simulator cannot be embedded.
+    for (const kind of SIMULATED_KINDS) {
+      const simulator = await startSimulator(kind, { accounts: [account], clock: options.clock, latencyMs: options.latencyMs })
       simulators[kind] = simulator
       sources.push(buildSource({
         id: `simulated-${kind.replace('.', '-')}`,

@@ -5,10 +5,10 @@
  * Each adapter's contract.test.ts calls runAdapterContract once.
  */
 import type { Test } from 'tap'
-import { LARGE_VALUE, UNSAFE_INTEGER, type Fault } from '../../src/simulators/index.js'
+import { LARGE_VALUE, UNSAFE_INTEGER, type Fault, type SimulatorStarter } from '../../src/simulators/index.js'
 import type { Granularity } from '../../src/time/index.js'
 import type { SourceAdapter } from '../../src/usage/source-adapter.js'
-import { TEST_NOW, startTestService, type SimulatorStarter } from '../support/test-service.js'
+import { TEST_NOW, startTestService } from '../support/test-service.js'
 
 export interface ContractSubject {
   adapter: SourceAdapter<any>

@@ -1,14 +1,15 @@
 /** All four provider APIs behind one GET /usage, as the embedded default serves them. */
 import t from 'tap'
 import { ADAPTERS, findAdapter } from '../../src/providers/registry.js'
-import { startImsSimulator, startLiveGrtnSimulator, startLiveProducerSimulator, startTencentMpsSimulator } from '../../src/simulators/index.js'
+import { SIMULATOR_STARTERS, type SimulatedKind } from '../../src/simulators/index.js'
 import { startTestService } from '../support/test-service.js'
 
+const simulatedSource = (id: string, kind: SimulatedKind) => ({ id, adapter: findAdapter(kind)!, startSimulator: SIMULATOR_STARTERS[kind] })
 const service = await startTestService(t, [
-  { id: 'studio', adapter: findAdapter('aliyun.live-producer')!, startSimulator: startLiveProducerSimulator },
-  { id: 'grtn', adapter: findAdapter('aliyun.live-grtn')!, startSimulator: startLiveGrtnSimulator },
-  { id: 'ims', adapter: findAdapter('aliyun.ims')!, startSimulator: startImsSimulator },
-  { id: 'mps', adapter: findAdapter('tencent.mps')!, startSimulator: startTencentMpsSimulator }
+  simulatedSource('studio', 'aliyun.live-producer'),
+  simulatedSource('grtn', 'aliyun.live-grtn'),
+  simulatedSource('ims', 'aliyun.ims'),
+  simulatedSource('mps', 'tencent.mps')
 ])
 const statusBySource = (json: any) => Object.fromEntries(json.sources.map((source: any) => [source.id, source.status]))
 

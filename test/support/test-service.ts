@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { fixedClock, type Clock } from '../../src/clock.js'
 import { createUpstreamHttp } from '../../src/http/upstream-http.js'
-import type { RunningSimulator, SimulatedAccount, SimulatorStartOptions } from '../../src/simulators/index.js'
+import type { RunningSimulator, SimulatedAccount, SimulatorStarter } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
 import { UsageMetrics } from '../../src/observability/usage-metrics.js'
 import { BudgetRegistry } from '../../src/usage/call-budget.js'
@@ -20,8 +20,6 @@ import type { QueryLimits } from '../../src/usage/query-limits.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
-
-export type SimulatorStarter = (options: SimulatorStartOptions) => Promise<RunningSimulator>
 
 export interface ServiceSourceSpec {
   id: string

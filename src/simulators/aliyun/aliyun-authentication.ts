@@ -9,8 +9,7 @@ import { gatewayError, type AliyunError } from './aliyun-errors.js'
 import type { ReceivedAliyunRequest } from './aliyun-request.js'
 import { createNonceRegistry } from '../shared/nonce-registry.js'
 import { parseUtcSeconds } from './utc-seconds.js'
-
-export interface SimulatedAccount { accessKeyId: string, accessKeySecret: string, securityToken?: string }
+import type { SimulatedAccount } from '../shared/simulator-server.js'
 
 const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000
 

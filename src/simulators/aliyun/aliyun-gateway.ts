@@ -4,19 +4,14 @@
  * per-(key, action) QPS limits, injected faults, and JSON or XML answers. APIs plug in as named action handlers.
  */
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { performance } from 'node:perf_hooks'
-import { systemClock, type Clock } from '../../clock.js'
-import { createAliyunAuthenticator, type SimulatedAccount } from './aliyun-authentication.js'
+import { createAliyunAuthenticator } from './aliyun-authentication.js'
 import { aliyunErrorBody, gatewayError, type AliyunError } from './aliyun-errors.js'
 import { readAliyunRequest, type ReceivedAliyunRequest } from './aliyun-request.js'
 import { MALFORMED_BODY, truncateText, withWrongTypes, type HostileBody } from '../shared/corrupted-bodies.js'
-import { FaultInjector, isShapeFault, type Fault } from '../shared/fault-injector.js'
-import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type SimulatorStartOptions, type RunningSimulator, type SimulatorCall } from '../shared/simulator-server.js'
-import { createSlidingWindowLimiter } from '../shared/sliding-window-limiter.js'
+import { isShapeFault, type Fault } from '../shared/fault-injector.js'
+import { startSimulatedGateway, type GatewayAdmission, type GatewayAnswer } from '../shared/gateway-pipeline.js'
+import type { SimulatorStartOptions, RunningSimulator } from '../shared/simulator-server.js'
 import { toXmlDocument } from '../shared/xml.js'
-
-export type { SimulatedAccount } from './aliyun-authentication.js'
 
 export interface AliyunActionContext {
   /** API parameters from the query and form body, without common, signature or token parameters. */
@@ -27,7 +22,9 @@ export interface AliyunActionContext {
   requestId: string
 }
 
-export type AliyunActionResult = { status: 200, body: unknown } | { status: number, code: string, message: string }
+export type AliyunActionResult = AliyunSuccess | AliyunError
+
+interface AliyunSuccess { status: 200, body: unknown }
 
 export type AliyunActionHandler = (context: AliyunActionContext) => AliyunActionResult
 
@@ -40,23 +37,16 @@ export interface AliyunGatewayOptions extends Omit<SimulatorStartOptions, 'qps'>
   actions: Record<string, { handler: AliyunActionHandler, qps: number, hostile: HostileBody }>
 }
 
-type Answer = { status: number, code: string | null, headers: Record<string, string>, body: string }
-
 const JSON_TYPE = 'application/json;charset=utf-8'
 const XML_TYPE = 'text/xml;charset=utf-8'
 const SUPPORTED_METHODS = new Set(['GET', 'POST'])
 
 export async function startAliyunGateway (options: AliyunGatewayOptions): Promise<RunningSimulator> {
-  const clock = options.clock ?? systemClock
-  const monotonicNow = options.monotonicNow ?? (() => performance.now())
   const authenticate = createAliyunAuthenticator(options.accounts)
-  const limiter = createSlidingWindowLimiter({ windowMs: 1000, now: monotonicNow })
-  const faults = new FaultInjector()
-  const stats = new SimulatorStats()
 
-  /** Everything a real gateway checks, in its order; `admitted` says whether the call used QPS budget. */
-  const decide = (received: ReceivedAliyunRequest, requestId: string, now: number): { result: AliyunActionResult, admitted: boolean } => {
-    const refuse = (error: AliyunError): { result: AliyunActionResult, admitted: boolean } => ({ result: error, admitted: false })
+  /** The POP gateway's checks before the action lookup, in its order. */
+  const admit = (received: ReceivedAliyunRequest, now: number): GatewayAdmission<AliyunError> => {
+    const refuse = (error: AliyunError): GatewayAdmission<AliyunError> => ({ ok: false, error })
     if (!SUPPORTED_METHODS.has(received.method)) return refuse(gatewayError('UnsupportedHTTPMethod'))
     // RPC-style APIs live at '/' only.
     if (received.path !== '/') return refuse(gatewayError('InvalidAction.NotFound'))
@@ -64,18 +54,10 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     if (!authentication.ok) return refuse(authentication.error)
     if (received.action === null || received.version === null) return refuse(gatewayError('MissingParameter'))
     if (received.version !== options.version) return refuse(gatewayError('InvalidVersion'))
-    const action = Object.hasOwn(options.actions, received.action) ? options.actions[received.action] : undefined
-    if (action === undefined) return refuse(gatewayError('InvalidAction.NotFound'))
-    // Rejected calls do not consume budget, so the limiter only counts what it admits.
-    if (!limiter.tryAcquire(`${authentication.accessKeyId}\u0000${received.action}`, action.qps)) return refuse(gatewayError('Throttling.User'))
-    try {
-      return { result: action.handler({ parameters: received.apiParameters, accessKeyId: authentication.accessKeyId, now, requestId }), admitted: true }
-    } catch {
-      return { result: gatewayError('InternalError'), admitted: true }
-    }
+    return { ok: true, accessKeyId: authentication.accessKeyId, action: received.action }
   }
 
-  const errorAnswer = (error: AliyunError, requestId: string): Answer => ({
+  const errorAnswer = (error: AliyunError, requestId: string): GatewayAnswer => ({
     status: error.status,
     code: error.code,
     headers: { 'content-type': JSON_TYPE },
@@ -83,7 +65,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     body: JSON.stringify(aliyunErrorBody({ product: options.product, requestId, code: error.code, message: error.message }))
   })
 
-  const successAnswer = (received: ReceivedAliyunRequest, body: unknown, requestId: string, fault: Fault | undefined): Answer => {
+  const successAnswer = (received: ReceivedAliyunRequest, body: unknown, requestId: string, fault: Fault | undefined): GatewayAnswer => {
     const action = received.action !== null && Object.hasOwn(options.actions, received.action) ? options.actions[received.action] : undefined
     const shaped = isShapeFault(fault) && action !== undefined && isRecord(body) ? action.hostile(structuredClone(body), fault.kind) : body
     const withRequestId = isRecord(shaped) ? { RequestId: requestId, ...shaped } : shaped
@@ -98,7 +80,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
   }
 
   /** Faults that replace the answer outright; 'truncated' and 'wrong-types' alter a success instead. */
-  const faultAnswer = (fault: Fault, requestId: string): Answer | null => {
+  const faultAnswer = (fault: Fault, requestId: string): GatewayAnswer | null => {
     switch (fault.kind) {
       case 'throttle': {
         const answer = errorAnswer(gatewayError('Throttling.User'), requestId)
@@ -117,42 +99,20 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     }
   }
 
-  const handle = async (request: IncomingMessage, response: ServerResponse, closed: AbortSignal): Promise<void> => {
-    const monotonicAt = monotonicNow()
-    const now = clock.now()
-    const requestId = randomUUID().toUpperCase()
-    const received = await readAliyunRequest(request)
-    const record = (fields: Pick<SimulatorCall, 'status' | 'code' | 'admitted'>, fault: Fault | undefined): void => {
-      stats.record({
-        action: received.action ?? '',
-        accessKeyId: received.claimedAccessKeyId,
-        parameters: received.apiParameters,
-        at: now,
-        monotonicAt,
-        fault: fault?.kind ?? null,
-        ...fields
-      })
-    }
-
-    const fault = faults.next()
-    if (!(await playTransportFault(fault, { request, response, closed }, () => record({ status: 0, code: null, admitted: false }, fault)))) return
-
-    let answer = fault !== undefined ? faultAnswer(fault, requestId) : null
-    if (answer !== null) {
-      record({ status: answer.status, code: answer.code, admitted: false }, fault)
-    } else {
-      const { result, admitted } = decide(received, requestId, now)
-      // A truncated, wrong-types or shape fault meeting an error answer is spent without effect: errors are not corrupted.
-      answer = 'code' in result ? errorAnswer(result, requestId) : successAnswer(received, result.body, requestId, fault)
-      record({ status: answer.status, code: answer.code, admitted }, fault)
-    }
-
-    if (!(await waitSimulatedLatency(options.latencyMs, response, closed))) return
-    response.writeHead(answer.status, { ...answer.headers, 'x-acs-request-id': requestId }).end(answer.body)
-  }
-
-  const server = await startLoopbackServer(handle)
-  return { url: server.url, faults, stats, close: server.close }
+  return await startSimulatedGateway<ReceivedAliyunRequest, AliyunActionHandler, AliyunSuccess, AliyunError>({
+    read: readAliyunRequest,
+    describe: (received) => ({ action: received.action ?? '', accessKeyId: received.claimedAccessKeyId, parameters: received.apiParameters }),
+    newRequestId: () => randomUUID().toUpperCase(),
+    requestIdHeader: 'x-acs-request-id',
+    admit,
+    dispatch: (handler, received, context) => handler({ parameters: received.apiParameters, ...context }),
+    unknownAction: () => gatewayError('InvalidAction.NotFound'),
+    throttled: () => gatewayError('Throttling.User'),
+    internalError: () => gatewayError('InternalError'),
+    errorAnswer,
+    successAnswer: (received, success, requestId, fault) => successAnswer(received, success.body, requestId, fault),
+    faultAnswer
+  }, options)
 }
 
 function isRecord (value: unknown): value is Record<string, unknown> {

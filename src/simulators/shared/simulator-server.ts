@@ -7,7 +7,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net'
 import { setTimeout as sleepPromise } from 'node:timers/promises'
 import type { Clock } from '../../clock.js'
-import type { SimulatedAccount } from '../aliyun/aliyun-authentication.js'
 import type { Fault, FaultInjector } from './fault-injector.js'
 
 export interface SimulatorCall {
@@ -126,6 +125,9 @@ export async function sleepUnlessClosed (milliseconds: number, closed: AbortSign
     return false
   }
 }
+
+/** A key pair a simulated gateway accepts (an AccessKey or a SecretId); a token makes it temporary credentials. */
+export interface SimulatedAccount { accessKeyId: string, accessKeySecret: string, securityToken?: string }
 
 /** What every simulator starter takes; the embedded default and tests call each kind's starter with it. */
 export interface SimulatorStartOptions {

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import { parseTc3Authorization, verifyTc3Request } from '../../signing/index.js'
-import type { SimulatedAccount } from '../aliyun/aliyun-authentication.js'
+import type { SimulatedAccount } from '../shared/simulator-server.js'
 import { tencentGatewayError, type TencentError } from './tencent-errors.js'
 import type { ReceivedTencentRequest } from './tencent-request.js'
 

@@ -4,7 +4,7 @@
  */
 import { request } from 'undici'
 import { signTc3 } from '../../../src/signing/index.js'
-import type { SimulatedAccount } from '../../../src/simulators/aliyun/aliyun-authentication.js'
+import type { SimulatedAccount } from '../../../src/simulators/index.js'
 
 export const NOW = Date.parse('2026-11-20T10:30:00Z')
 export const TENCENT_ACCOUNT: SimulatedAccount = { accessKeyId: 'AKIDtestsecretid0001', accessKeySecret: 'tencent-secret-0001' }
