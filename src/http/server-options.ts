@@ -45,7 +45,9 @@ export function serverOptions (input: ServerOptionsInput): FastifyHttpOptions<ht
     http: {
       maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
       headersTimeout,
-      connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs
+      connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs,
+      // Node's own check answers an empty 400; the error handler makes the same check in the documented shape.
+      requireHostHeader: false
     },
     // Node requires headersTimeout <= requestTimeout.
     requestTimeout: Math.max(HTTP_LIMITS.requestTimeoutMs, headersTimeout),

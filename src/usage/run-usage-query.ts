@@ -51,7 +51,11 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const { selected, warnings } = selectSources(options.sources, query.filters, query.metrics)
   if (selected.length === 0) {
     throw new UsageError('NO_SOURCES', 'no configured source matches the provider, source, metrics and filters given', {
-      details: { sources: options.sources.map(({ config }) => ({ id: config.id, kind: config.kind })), warnings }
+      details: options.sources.map(({ config }) => ({
+        source: config.id,
+        kind: config.kind,
+        message: warnings.find(warning => warning.source === config.id)?.message ?? 'not selected by the provider, source or metrics given'
+      }))
     })
   }
   warnings.push(...metricWarnings(query, selected))
@@ -107,7 +111,7 @@ function listBucketsWithin (range: TimeRange, query: UsageQuery, maxBuckets: num
 
 function tooManyBuckets (count: number, query: UsageQuery, maxBuckets: number): UsageError {
   return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${query.granularity} buckets; at most ${maxBuckets} are answered at once: ` +
-    'narrow from/to or use a coarser granularity', { details: { parameter: 'from,to', buckets: count, maxBuckets } })
+    'narrow from/to or use a coarser granularity', { details: [{ parameter: 'from,to', buckets: count, maxBuckets }] })
 }
 
 /** Provider and source are applied by selection; the rest go to the adapters. */

@@ -158,6 +158,7 @@ t.test('a provider filter that selects nothing is a 400', async t => {
   const response = await service.get('/usage?from=2026-11-01&to=2026-11-08&provider=tencent')
   t.equal(response.status, 400)
   t.equal(response.json.error.code, 'NO_SOURCES')
+  t.match(response.json.error.details, [{ source: 'studio', kind: 'aliyun.live-producer', message: /not selected/ }])
 })
 
 t.test('the current day is provisional, hours not yet happened are null', async t => {
