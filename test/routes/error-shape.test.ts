@@ -4,7 +4,7 @@
  * the static files of /docs, a request without Host).
  */
 import { connect } from 'node:net'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { errorResponseSchema } from '../../src/schemas/error-schema.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
@@ -42,7 +42,6 @@ function checkShape (t: Test, body: unknown, what: string) {
   t.ok(Array.isArray((body as any)?.error?.details), `${what}: details is a list`)
   t.ok((body as any).error.details.every((detail: unknown) => typeof detail === 'object' && detail !== null && !Array.isArray(detail)), `${what}: of objects`)
 }
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
 t.test('details is a list of objects naming a parameter or a source, for every code', async t => {
   const cases: Array<[string, Record<string, string>, number, string, unknown]> = [
