@@ -29,6 +29,8 @@ export interface AppOptions {
   clock: Clock
   maxBuckets: number
   requestTimeoutMs: number
+  /** Time a client has to send the request line and headers; 10 s (HTTP_LIMITS) unless given. */
+  headersTimeoutMs?: number
   /** Bounds on range, upstream calls and points per request; the defaults where omitted. */
   limits?: Partial<QueryLimits>
   /** Accepted API keys; none (the default) leaves every route open, with a warning at boot. */
@@ -60,7 +62,7 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    ...serverOptions({ requestTimeoutMs: options.requestTimeoutMs }),
+    ...serverOptions({ requestTimeoutMs: options.requestTimeoutMs, headersTimeoutMs: options.headersTimeoutMs }),
     ...options.fastify
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)

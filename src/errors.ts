@@ -29,14 +29,17 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
+/** `details` of every error answer: a list of objects, empty when there is nothing more to say than the message. */
+export type ErrorDetails = ReadonlyArray<Readonly<Record<string, unknown>>>
+
 export class UsageError extends Error {
   readonly code: ErrorCode
-  readonly details: unknown
-  constructor (code: ErrorCode, message: string, options: { details?: unknown, cause?: unknown } = {}) {
+  readonly details: ErrorDetails
+  constructor (code: ErrorCode, message: string, options: { details?: ErrorDetails, cause?: unknown } = {}) {
     super(message, { cause: options.cause })
     this.name = 'UsageError'
     this.code = code
-    this.details = options.details ?? null
+    this.details = options.details ?? []
   }
 
   get statusCode (): number {

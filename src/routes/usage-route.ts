@@ -2,10 +2,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock.js'
-import { UsageError } from '../errors.js'
+import { UsageError, type ErrorDetails } from '../errors.js'
 import { errorResponseSchema } from '../schemas/error-schema.js'
 import { usageQuerySchema } from '../schemas/usage-query-schema.js'
-import { usageResponseSchema } from '../schemas/usage-response-schema.js'
+import { usageResponseSchema, type UsageResponse } from '../schemas/usage-response-schema.js'
 import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
@@ -65,14 +65,14 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
     if (deadline.aborted && !answer.complete) {
       throw new UsageError('DEADLINE_EXCEEDED', `the deadline of ${timeoutMs / 1000} s passed before every upstream call finished; ` +
         'sources[] says what was and was not obtained: retry, narrow the range, or raise timeout', {
-        details: { sources: response.sources, warnings: response.warnings }
+        details: sourceDetails(response)
       })
     }
     if (query.strict) {
       const failing = response.sources.filter(source => source.status !== 'ok')
       if (failing.length > 0 || !response.complete) {
         throw new UsageError('SOURCE_FAILED', `strict=true and ${failing.map(source => `'${source.id}' is ${source.status}`).join(', ') || 'some points are incomplete'}`, {
-          details: { sources: response.sources, warnings: response.warnings }
+          details: sourceDetails(response)
         })
       }
     }
@@ -91,6 +91,11 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
 function send (reply: FastifyReply, rendered: RenderedAnswer): FastifyReply {
   const body: unknown = rendered.body
   return reply.headers(rendered.headers).type(rendered.contentType).serializer((payload: unknown) => String(payload)).send(body as never)
+}
+
+/** A failed answer's details: each selected source's entry of sources[], named by `source` like every source detail. */
+function sourceDetails (response: UsageResponse): ErrorDetails {
+  return response.sources.map(report => ({ source: report.id, ...report }))
 }
 
 function wantsCsv (format: 'json' | 'csv' | null, accept: string | undefined): boolean {

@@ -5,7 +5,12 @@ export const errorResponseSchema = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...Array<keyof typeof ERROR_CODES>]),
     message: z.string(),
-    details: z.unknown().describe('For INVALID_QUERY: a list of { parameter, message } naming every problem.'),
-    requestId: z.string().optional()
+    details: z.array(z.record(z.string(), z.unknown())).describe(
+      'Always a list of objects, empty when the message says all. Each names the parameter or the source it is about: ' +
+      'INVALID_QUERY: { parameter, message } for every problem; QUERY_TOO_LARGE: { parameter, ...the figures and their bounds }; ' +
+      'UNALIGNED_QUERY: { source, message, suggestedZones }; NO_SOURCES: { source, kind, message } for every configured source; ' +
+      'SOURCE_FAILED and DEADLINE_EXCEEDED: { source, ...that source\'s entry of sources[] } for every selected source.'
+    ),
+    requestId: z.string().describe('Identifies the request in the logs (reqId).')
   })
 }).describe('Every error answer has this shape.')

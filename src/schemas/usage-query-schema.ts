@@ -5,11 +5,22 @@
 import { z } from 'zod'
 import { DIMENSIONS, findMetric, isDimension, listMetrics, type Dimension } from '../usage/catalog.js'
 import type { Filters, UsageQuery } from '../usage/usage-query.js'
-import { GRANULARITIES, isValidZone, parseBoundary } from '../time/index.js'
+import { GRANULARITIES, isValidZone, parseBoundary, widenRange, type Granularity } from '../time/index.js'
 
 const MAX_LIST_ITEMS = 100
 const MAX_ITEM_LENGTH = 200
 export const MAX_TIMEOUT_SECONDS = 120
+
+/**
+ * from and to, and the range widened to whole buckets in tz, must lie within [1973-01-01T00:00:00Z,
+ * 9999-01-01T00:00:00Z], so that every instant an answer echoes is RFC 3339 that this service accepts back:
+ * in any zone that is a local year from 1972 (after the last zone whose offset had seconds, Africa/Monrovia's
+ * -00:44:30, which RFC 3339 cannot write) to 9999 (a later year prints as +010000-…). Checking the widened
+ * range, not only the input, is what lets an echoed from/to be sent back as they are.
+ */
+export const EARLIEST_QUERY_INSTANT = Date.UTC(1973, 0, 1)
+export const LATEST_QUERY_INSTANT = Date.UTC(9999, 0, 1)
+const ACCEPTED_INSTANTS = 'from 1973-01-01T00:00:00Z to 9999-01-01T00:00:00Z'
 
 /** One value per parameter: a repeated parameter is refused rather than silently picking one. */
 function text (parameter: string, description: string) {
@@ -29,8 +40,8 @@ const filterShape = Object.fromEntries(
 ) as Record<Dimension, ReturnType<typeof list>>
 
 const rawUsageQuerySchema = z.object({
-  from: text('from', 'Start, inclusive: RFC 3339 with offset (2026-11-01T00:00:00+08:00) or a date (2026-11-01 = local midnight in tz). Widened to a bucket start.'),
-  to: text('to', 'End, exclusive: RFC 3339 with offset or a date. Widened to a bucket end.'),
+  from: text('from', `Start, inclusive: RFC 3339 with offset (2026-11-01T00:00:00+08:00) or a date (2026-11-01 = local midnight in tz), ${ACCEPTED_INSTANTS}. Widened to a bucket start.`),
+  to: text('to', `End, exclusive: RFC 3339 with offset or a date, ${ACCEPTED_INSTANTS}. Widened to a bucket end.`),
   granularity: text('granularity', 'hour, day or month. Default day.').optional(),
   tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC.').optional(),
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
@@ -61,6 +72,7 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
   const from = parseInstant(raw.from, 'from', zoneForDates, problem)
   const to = parseInstant(raw.to, 'to', zoneForDates, problem)
   if (from !== null && to !== null && from >= to) problem('to', 'to must be after from ([from, to) is half-open)')
+  if (from !== null && to !== null && from < to && isValidZone(zone)) checkWidenedRange(from, to, granularity, zone, problem)
   const metrics = parseList(raw.metrics, 'metrics', problem)
   for (const metric of metrics ?? []) {
     if (!findMetric(metric)) problem('metrics', `unknown metric '${clip(metric)}'; known: ${listMetrics().map(known => known.name).join(', ')}`)
@@ -93,9 +105,23 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
 
 function parseInstant (text: string, parameter: string, zone: string, problem: IssueSink): number | null {
   const parsed = parseBoundary(text, zone)
-  if (parsed.ok) return parsed.instant
-  problem(parameter, `'${clip(text)}' is not a date or time: ${parsed.reason}`)
-  return null
+  if (!parsed.ok) {
+    problem(parameter, `'${clip(text)}' is not a date or time: ${parsed.reason}`)
+    return null
+  }
+  if (parsed.instant < EARLIEST_QUERY_INSTANT || parsed.instant > LATEST_QUERY_INSTANT) {
+    problem(parameter, `'${clip(text)}' is out of range: ${parameter} must be an instant ${ACCEPTED_INSTANTS}`)
+    return null
+  }
+  return parsed.instant
+}
+
+function checkWidenedRange (from: number, to: number, granularity: Granularity, zone: string, problem: IssueSink): void {
+  const widened = widenRange({ from, to }, granularity, zone)
+  const why = (parameter: string) => `${parameter}, widened to a whole ${granularity} in ${zone}, falls outside the accepted range: ` +
+    `the widened range must lie ${ACCEPTED_INSTANTS}`
+  if (widened.from < EARLIEST_QUERY_INSTANT) problem('from', why('from'))
+  if (widened.to > LATEST_QUERY_INSTANT) problem('to', why('to'))
 }
 
 function parseTimeout (value: string | undefined, problem: IssueSink): number | null {

@@ -46,7 +46,7 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
   }
 }
 
-/** One row per point: start,end,metric,unit,<groupBy columns>,value,state. */
+/** One row per point: start,end,metric,unit,<groupBy columns>,value,state. Lines end in CRLF (RFC 4180). */
 export function toCsv (response: UsageResponse, groupBy: readonly string[]): string {
   const lines = [['start', 'end', 'metric', 'unit', ...groupBy, 'value', 'state'].map(csvField).join(',')]
   for (const series of response.series) {
@@ -58,11 +58,15 @@ export function toCsv (response: UsageResponse, groupBy: readonly string[]): str
       ].join(','))
     }
   }
-  return lines.join('\n') + '\n'
+  return lines.join('\r\n') + '\r\n'
 }
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula. */
+/**
+ * RFC 4180 quoting, and spreadsheet formula injection defused: dimension values come from the providers, so a
+ * cell starting with =, +, -, @, TAB or CR is prefixed with a single quote and quoted, which every spreadsheet
+ * reads as text. Values are never negative, so no number is altered.
+ */
 function csvField (value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+  if (/^[=+\-@\t\r]/.test(value)) return `"'${value.replace(/"/g, '""')}"`
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }

@@ -37,7 +37,7 @@ export function checkRange (from: number, to: number, limits: QueryLimits): void
   const days = Math.ceil((to - from) / DAY_MS)
   const maxDays = Math.floor(limits.maxRangeMs / DAY_MS)
   throw new UsageError('QUERY_TOO_LARGE', `from..to spans ${days} days; at most ${maxDays} days are answered at once: ` +
-    'split the range into several queries', { details: { parameter: 'from,to', days, maxDays } })
+    'split the range into several queries', { details: [{ parameter: 'from,to', days, maxDays }] })
 }
 
 export function checkPlannedCalls (planned: ReadonlyArray<{ source: SelectedSource, plan: SourcePlan }>, limits: QueryLimits): void {
@@ -50,7 +50,7 @@ export function checkPlannedCalls (planned: ReadonlyArray<{ source: SelectedSour
     `at most ${limits.maxUpstreamCalls} are made for one request: narrow from/to, filter fewer values (a filter the provider ` +
     'cannot take as a list costs one call per value and window), use a coarser granularity for sources without native buckets, ' +
     'or select fewer sources with source=',
-  { details: { parameter: 'from,to,source,filters', upstreamCalls: calls, maxUpstreamCalls: limits.maxUpstreamCalls, perSource } })
+  { details: [{ parameter: 'from,to,source,filters', upstreamCalls: calls, maxUpstreamCalls: limits.maxUpstreamCalls, perSource }] })
 }
 
 /**
@@ -80,5 +80,5 @@ function checkPoints (seriesCount: number, bucketCount: number, limits: QueryLim
   if (points <= limits.maxPoints) return
   throw new UsageError('QUERY_TOO_LARGE', `the answer would hold ${points} points (${seriesCount} series × ${bucketCount} buckets); ` +
     `at most ${limits.maxPoints} are answered at once: narrow from/to, use a coarser granularity, ask for fewer metrics, or group by fewer dimensions`,
-  { details: { parameter: 'from,to,granularity,metrics,groupBy', points, series: seriesCount, buckets: bucketCount, maxPoints: limits.maxPoints } })
+  { details: [{ parameter: 'from,to,granularity,metrics,groupBy', points, series: seriesCount, buckets: bucketCount, maxPoints: limits.maxPoints }] })
 }

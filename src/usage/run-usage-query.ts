@@ -56,7 +56,11 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const { selected, warnings } = selectSources(options.sources, query.filters, query.metrics)
   if (selected.length === 0) {
     throw new UsageError('NO_SOURCES', 'no configured source matches the provider, source, metrics and filters given', {
-      details: { sources: options.sources.map(({ config }) => ({ id: config.id, kind: config.kind })), warnings }
+      details: options.sources.map(({ config }) => ({
+        source: config.id,
+        kind: config.kind,
+        message: warnings.find(warning => warning.source === config.id)?.message ?? 'not selected by the provider, source or metrics given'
+      }))
     })
   }
   warnings.push(...metricWarnings(query, selected))
@@ -113,7 +117,7 @@ function listBucketsWithin (range: TimeRange, query: UsageQuery, maxBuckets: num
 
 function tooManyBuckets (count: number, query: UsageQuery, maxBuckets: number): UsageError {
   return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${query.granularity} buckets; at most ${maxBuckets} are answered at once: ` +
-    'narrow from/to or use a coarser granularity', { details: { parameter: 'from,to', buckets: count, maxBuckets } })
+    'narrow from/to or use a coarser granularity', { details: [{ parameter: 'from,to', buckets: count, maxBuckets }] })
 }
 
 /** A sum past 2^53 − 1 is never rounded: the query is refused, naming the metric, series and bucket. */
@@ -125,13 +129,13 @@ function valueTooLarge (error: UnsafeSumError, query: UsageQuery): UsageError {
   return new UsageError('VALUE_TOO_LARGE',
     `${error.metric}${series}: ${where} adds up to about ${error.approximate}, past ${Number.MAX_SAFE_INTEGER}, the largest integer ` +
     `answered exactly; nothing is rounded. Ask for ${error.bucket === null ? 'a shorter range' : 'a finer granularity, a shorter range'} or group by more dimensions`, {
-      details: {
+      details: [{
         metric: error.metric,
         dimensions: error.dimensions,
         start: error.bucket === null ? null : formatInstant(error.bucket.start, query.zone),
         end: error.bucket === null ? null : formatInstant(error.bucket.end, query.zone),
         largestExact: Number.MAX_SAFE_INTEGER
-      },
+      }],
       cause: error
     })
 }

@@ -56,6 +56,7 @@ t.test('hourly granularity: Tencent is unaligned; strict=true refuses with 502',
   const response = await service.get('/usage?from=2026-11-01&to=2026-11-02&granularity=hour&strict=true')
   t.equal(response.status, 502)
   t.match(response.json.error.message, /'mps' is unaligned/)
+  t.match(response.json.error.details.find((detail: any) => detail.source === 'mps'), { id: 'mps', status: 'unaligned' }, 'each selected source\'s sources[] entry')
 })
 
 t.test('the catalog lists every metric with unit and provider fields, and every kind with limits', async t => {

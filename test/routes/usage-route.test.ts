@@ -118,7 +118,7 @@ t.test('CSV: format=csv or Accept: text/csv, one row per point', async t => {
   const csv = await service.get('/usage?from=2026-11-01&to=2026-11-03&groupBy=tier&format=csv')
   t.equal(csv.status, 200)
   t.match(String(csv.headers['content-type']), /^text\/csv/)
-  const lines = csv.text.trim().split('\n')
+  const lines = csv.text.trim().split('\r\n')
   t.equal(lines[0], 'start,end,metric,unit,tier,value,state')
   t.equal(lines.length, 1 + 6 * 2)
   t.match(lines[1]!, /^2026-11-01T00:00:00Z,2026-11-02T00:00:00Z,studio\.output\.duration,second,hd,\d+,final$/)
@@ -158,6 +158,7 @@ t.test('a provider filter that selects nothing is a 400', async t => {
   const response = await service.get('/usage?from=2026-11-01&to=2026-11-08&provider=tencent')
   t.equal(response.status, 400)
   t.equal(response.json.error.code, 'NO_SOURCES')
+  t.match(response.json.error.details, [{ source: 'studio', kind: 'aliyun.live-producer', message: /not selected/ }])
 })
 
 t.test('the current day is provisional, hours not yet happened are null', async t => {

@@ -1,70 +1,31 @@
 /**
  * The real entry point, in a child process: SIGTERM during a slow request stops accepting connections, lets
  * the request finish with its answer, closes simulators and upstream connections, and exits 0.
- * The server runs from source through tap's own TypeScript loader, so no build is needed.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { connect } from 'node:net'
-import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
+import { spawnServer, type ChildServer } from '../support/child-server.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const API_KEY = 'shutdown-test-key-0123456789'
 const SIMULATOR_LATENCY_MS = 1500
 
-interface RunningServer {
-  child: ChildProcess
+interface RunningServer extends ChildServer {
   url: string
-  lines: Array<Record<string, any>>
-  /** Resolves with the first log line matching, already written or still to come. */
-  waitFor(predicate: (line: Record<string, any>) => boolean): Promise<Record<string, any>>
-  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
 async function startServer (t: Test): Promise<RunningServer> {
-  // Only what the test decides: no credentials from the developer's shell, so the embedded default serves.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+  const server = spawnServer(t, {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     USAGE_API_KEYS: API_KEY,
     USAGE_SIMULATOR_LATENCY_MS: String(SIMULATOR_LATENCY_MS),
     USAGE_SHUTDOWN_GRACE_MS: '60000'
-  }
-  const child = spawn(process.execPath, ['--import=@tapjs/typescript/import', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('exit', (code, signal) => resolve({ code, signal })))
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  let stderr = ''
-  child.stderr!.on('data', chunk => { stderr += chunk })
-
-  const lines: Array<Record<string, any>> = []
-  const waiters: Array<{ predicate: (line: Record<string, any>) => boolean, resolve: (line: Record<string, any>) => void }> = []
-  createInterface({ input: child.stdout! }).on('line', text => {
-    let line: Record<string, any>
-    try { line = JSON.parse(text) } catch { line = { msg: text } }
-    lines.push(line)
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1)
-        waiter.resolve(line)
-      }
-    }
   })
-  const waitFor = (predicate: (line: Record<string, any>) => boolean) => {
-    const found = lines.find(predicate)
-    if (found) return Promise.resolve(found)
-    return Promise.race([
-      new Promise<Record<string, any>>(resolve => waiters.push({ predicate, resolve })),
-      exited.then(({ code }) => { throw new Error(`server exited (${code}) before the expected log line; stderr: ${stderr}`) })
-    ])
-  }
-  const listening = await waitFor(line => /^Server listening at /.test(line.msg ?? ''))
-  return { child, url: listening.msg.replace('Server listening at ', ''), lines, waitFor, exited }
+  const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))
+  return { ...server, url: listening.msg.replace('Server listening at ', '') }
 }
 
 function tryConnect (port: number): Promise<string> {
@@ -101,6 +62,7 @@ t.test('SIGTERM during a slow request: the request completes with 200, new conne
   const response = await slow
   const body = await response.body.json() as any
   t.equal(response.statusCode, 200, 'the in-flight request completed')
+  t.equal(response.headers.connection, 'close', 'and its keep-alive connection is closed with it, so it cannot hold up the exit')
   t.ok(Array.isArray(body.series) && body.series.length > 0, 'with its answer')
   t.ok(body.sources.every((source: any) => source.simulated === true))
 

@@ -38,6 +38,8 @@ export interface TestServiceOptions {
   now?: number
   maxBuckets?: number
   requestTimeoutMs?: number
+  /** Time a client has to send its headers (10 s by default). */
+  headersTimeoutMs?: number
   upstreamTimeoutMs?: number
   /** false: no answer cache. */
   cache?: false
@@ -112,6 +114,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     metrics,
     maxBuckets: options.maxBuckets ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    headersTimeoutMs: options.headersTimeoutMs,
     limits: options.limits,
     apiKeys: options.apiKeys,
     metricsPublic: options.metricsPublic,

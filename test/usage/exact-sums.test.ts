@@ -86,8 +86,8 @@ t.test('through HTTP: a month whose sum would pass 2^53 is a 502 VALUE_TOO_LARGE
   t.equal(monthly.status, 502)
   t.equal(monthly.json.error.code, 'VALUE_TOO_LARGE')
   t.match(monthly.json.error.message, /transcode\.duration: the bucket 2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z adds up to about .*past 9007199254740991/)
-  t.same(monthly.json.error.details, {
+  t.same(monthly.json.error.details, [{
     metric: 'transcode.duration', dimensions: {}, start: '2026-10-01T00:00:00Z', end: '2026-11-01T00:00:00Z', largestExact: Number.MAX_SAFE_INTEGER
-  })
+  }])
   t.notMatch(monthly.text, /"value"/, 'no number at all rather than a rounded one')
 })
