@@ -76,7 +76,7 @@ export function forEachBackend (t: Test, options: { memory?: boolean, pgliteDir?
   if (options.pgliteDir ?? true) makers.push(pgliteDirBackend)
   if (options.postgres ?? true) {
     if (POSTGRES_URL === '') {
-      t.comment(`# ${POSTGRES_SKIP_MESSAGE}`)
+      t.comment(POSTGRES_SKIP_MESSAGE)
       t.test(`postgres: ${POSTGRES_SKIP_MESSAGE}`, { skip: POSTGRES_SKIP_MESSAGE }, () => {})
     } else {
       makers.push(postgresBackend)
