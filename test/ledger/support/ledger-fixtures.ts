@@ -20,3 +20,6 @@ export function bucketRecords (count: number, seed: number): LedgerRecordInput[]
     unit: 'second'
   }))
 }
+
+export const CRASH_BATCH_BUCKETS = 40
+export const CRASH_RECORDS_PER_BUCKET = 15
