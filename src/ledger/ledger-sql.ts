@@ -89,13 +89,14 @@ export function ledgerSql (schema: string) {
       ORDER BY bucket_start, revision DESC`,
 
     /**
-     * $1 source, $2 variant, $3 fetched_at, $4 request id, $5 recorded_at, then one array per column.
+     * $1 source, $2 variant, $3 fetched_at, $4 request id, then one array per column.
      * A row another writer inserted first is skipped and not returned: the caller retries its transaction.
      */
     insertRevisions: `INSERT INTO ${s}.ledger_revisions
-        (source_id, variant, fetched_at, request_id, recorded_at, bucket_start, bucket_end, revision, content_digest, record_count)
-      SELECT $1, $2, $3::bigint, $4, $5::bigint, bucket.start, bucket.end_, bucket.revision, bucket.digest, bucket.record_count
-      FROM unnest($6::bigint[], $7::bigint[], $8::integer[], $9::text[], $10::integer[]) AS bucket (start, end_, revision, digest, record_count)
+        (source_id, variant, fetched_at, request_id, bucket_start, bucket_end, revision, content_digest, record_count, recorded_at)
+      SELECT $1, $2, $3::bigint, $4, bucket.start, bucket.end_, bucket.revision, bucket.digest, bucket.record_count, bucket.recorded_at
+      FROM unnest($5::bigint[], $6::bigint[], $7::integer[], $8::text[], $9::integer[], $10::bigint[])
+        AS bucket (start, end_, revision, digest, record_count, recorded_at)
       ON CONFLICT ON CONSTRAINT ledger_revisions_one_per_number DO NOTHING
       RETURNING id::text AS id, bucket_start::text AS bucket_start`,
 

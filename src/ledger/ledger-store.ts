@@ -16,6 +16,12 @@ const WRITE_ATTEMPTS = 8
 /** SQLSTATEs after which the whole transaction can simply run again. */
 const RETRYABLE_STATES = new Set(['40001', '40P01'])
 
+interface RevisionToInsert {
+  bucket: CanonicalBucket
+  revision: number
+  recordedAt: number
+}
+
 /** Another writer committed the same bucket revision first: re-read and decide again. */
 class LostRace extends Error {}
 
@@ -68,9 +74,8 @@ export class LedgerStore {
       this.sql.latestRevisions, [write.sourceId, write.variant, starts])
     const latest = new Map(latestRows.map((row) => [row.bucket_start, row]))
     const now = this.clock.now()
-    let recordedAt = now
     const outcomes: SettledWriteResult['buckets'] = []
-    const toInsert: Array<{ bucket: CanonicalBucket, revision: number }> = []
+    const toInsert: RevisionToInsert[] = []
     for (const bucket of buckets) {
       const stored = latest.get(String(bucket.start))
       if (stored !== undefined && Number(stored.bucket_end) !== bucket.end) {
@@ -78,6 +83,7 @@ export class LedgerStore {
       }
       let outcome: BucketWriteOutcome
       let revision: number
+      let recordedAt = now
       if (stored === undefined) {
         outcome = 'new'
         revision = 1
@@ -92,9 +98,9 @@ export class LedgerStore {
         recordedAt = Math.max(recordedAt, Number(stored.recorded_at) + 1)
       }
       outcomes.push({ start: bucket.start, end: bucket.end, outcome, revision })
-      if (outcome !== 'unchanged') toInsert.push({ bucket, revision })
+      if (outcome !== 'unchanged') toInsert.push({ bucket, revision, recordedAt })
     }
-    if (toInsert.length > 0) await this.insertRevisions(transaction, write, toInsert, recordedAt)
+    if (toInsert.length > 0) await this.insertRevisions(transaction, write, toInsert)
     return {
       buckets: outcomes,
       restated: outcomes.filter((bucket) => bucket.outcome === 'restated').map((bucket) => bucket.start),
@@ -103,14 +109,15 @@ export class LedgerStore {
     }
   }
 
-  private async insertRevisions (transaction: LedgerQueryable, write: SettledCallWrite, toInsert: Array<{ bucket: CanonicalBucket, revision: number }>, recordedAt: number): Promise<void> {
+  private async insertRevisions (transaction: LedgerQueryable, write: SettledCallWrite, toInsert: RevisionToInsert[]): Promise<void> {
     const inserted = await transaction.query<{ id: string, bucket_start: string }>(this.sql.insertRevisions, [
-      write.sourceId, write.variant, String(write.fetchedAt), write.requestId, String(recordedAt),
+      write.sourceId, write.variant, String(write.fetchedAt), write.requestId,
       toInsert.map(({ bucket }) => String(bucket.start)),
       toInsert.map(({ bucket }) => String(bucket.end)),
       toInsert.map(({ revision }) => revision),
       toInsert.map(({ bucket }) => bucket.digest),
-      toInsert.map(({ bucket }) => bucket.records.length)
+      toInsert.map(({ bucket }) => bucket.records.length),
+      toInsert.map(({ recordedAt }) => String(recordedAt))
     ])
     if (inserted.length !== toInsert.length) throw new LostRace()
     const revisionIds = new Map(inserted.map((row) => [row.bucket_start, row.id]))
