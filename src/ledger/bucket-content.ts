@@ -65,7 +65,8 @@ export function safeNumber (text: string, what: string): number {
   return value
 }
 
-export function toRecord (row: { metric: string, dimensions: unknown, value: string, unit: string }, what: string): LedgerRecord {
-  const dimensions = typeof row.dimensions === 'string' ? JSON.parse(row.dimensions) as Record<string, string> : row.dimensions as Record<string, string>
-  return { metric: row.metric, dimensions, value: safeNumber(row.value, `${what} metric ${row.metric}`), unit: row.unit }
+/** A bucket's records as readRange returns them: JSON of [metric, dimensions, value as text, unit] each. */
+export function parseRecords (json: string, what: string): LedgerRecord[] {
+  const rows = JSON.parse(json) as Array<[string, Record<string, string>, string, string]>
+  return rows.map(([metric, dimensions, value, unit]) => ({ metric, dimensions, value: safeNumber(value, `${what} metric ${metric}`), unit }))
 }

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.js'
-import { canonicalBucket, safeNumber, toRecord, type CanonicalBucket } from './bucket-content.js'
+import { canonicalBucket, parseRecords, safeNumber, type CanonicalBucket } from './bucket-content.js'
 import type { LedgerDriver, LedgerQueryable } from './ledger-driver.js'
 import { LedgerWriteError } from './ledger-errors.js'
 import { MAX_BIGINT_TEXT, ledgerSql, type LedgerSql } from './ledger-sql.js'
@@ -151,32 +151,21 @@ export class LedgerStore {
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     const asOf = read.asOf === undefined || read.asOf === null ? MAX_BIGINT_TEXT : String(read.asOf)
     const rows = await this.driver.query<{
-      bucket_start: string, bucket_end: string, revision: number, fetched_at: string, request_id: string | null, recorded_at: string,
-      record_count: number, metric: string | null, dimensions: unknown, value: string | null, unit: string | null
+      bucket_start: string, bucket_end: string, revision: number, fetched_at: string, request_id: string | null, recorded_at: string, records: string | null
     }>(this.sql.readRange, [read.sourceId, read.variant, String(read.from), String(read.to), asOf])
-    const buckets: CoveredBucket[] = []
-    let current: CoveredBucket | undefined
-    for (const row of rows) {
+    return rows.map((row) => {
       const start = Number(row.bucket_start)
-      if (current === undefined || current.start !== start) {
-        current = {
-          start,
-          end: Number(row.bucket_end),
-          records: [],
-          revision: row.revision,
-          restated: row.revision > 1,
-          fetchedAt: Number(row.fetched_at),
-          requestId: row.request_id,
-          recordedAt: Number(row.recorded_at)
-        }
-        buckets.push(current)
+      return {
+        start,
+        end: Number(row.bucket_end),
+        records: row.records === null ? [] : parseRecords(row.records, `ledger source ${read.sourceId} bucket ${start}`),
+        revision: row.revision,
+        restated: row.revision > 1,
+        fetchedAt: Number(row.fetched_at),
+        requestId: row.request_id,
+        recordedAt: Number(row.recorded_at)
       }
-      if (row.metric !== null) {
-        current.records.push(toRecord({ metric: row.metric, dimensions: row.dimensions, value: row.value as string, unit: row.unit as string },
-          `ledger source ${read.sourceId} bucket ${start}`))
-      }
-    }
-    return buckets
+    })
   }
 
   /** Per source: the covered span, bucket counts and last write. Sources with nothing covered are absent. */
