@@ -48,6 +48,8 @@ t.test('an unreachable PostgreSQL is LedgerUnavailableError', async (t) => {
   t.ok(refusal instanceof LedgerUnavailableError)
   t.match((refusal as Error).message, /usage ledger at postgres:\/\/postgres@127\.0\.0\.1:1\/test is unavailable/)
   t.ok(isLedgerUnavailable(refusal))
+  t.equal((refusal as LedgerUnavailableError).code, 'LEDGER_UNAVAILABLE', 'callers match on the code')
+  t.equal((refusal as Error).name, 'LedgerUnavailableError')
 })
 
 t.test('an unusable PGlite directory is LedgerUnavailableError', async (t) => {
