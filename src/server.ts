@@ -27,7 +27,7 @@ async function main (): Promise<void> {
   // sources' secrets (the embedded default makes its own at boot) before anything is served.
   const redactor = new SecretRedactor()
   const logger = createLogger({ level: config.logLevel, redactor })
-  const runtime = await createRuntime(config, systemClock, { onCall: createUpstreamCallLogger(logger) })
+  const runtime = await createRuntime({ config, clock: systemClock, overrides: { onCall: createUpstreamCallLogger(logger) } })
   redactor.learn(runtime.sources.flatMap(source => credentialSecrets(source.config.credentials)))
 
   const app = await buildApp({ ...appOptionsFor(config, runtime, systemClock), redactor, fastify: { loggerInstance: logger } })

@@ -33,14 +33,19 @@ export interface ExecutorServices {
   clock: Clock
   cache?: CallCache
   metrics?: UsageMetrics
-  /** The budgets per account and API; without them a source has its own. */
-  budgets?: BudgetRegistry
+  /** The budgets per account and API; without them a source has its own; false: none at all. */
+  budgets?: BudgetRegistry | false
   retry?: RetryPolicy
   /** How long answers whose buckets are all settled stay cached. */
   finalTtlMs?: number
   /** How long answers with a bucket still inside the data delay stay cached. */
   provisionalTtlMs?: number
   onCall?: (entry: UpstreamCallLog) => void
+}
+
+/** The one way to make an executor; the runtime (src/runtime.ts) makes them for every source. */
+export function createSourceExecutor (source: SourceConfig<unknown>, adapter: SourceAdapter<unknown>, services: ExecutorServices): SourceExecutor {
+  return new SourceExecutor(source, adapter, services)
 }
 
 export class SourceExecutor {
@@ -88,7 +93,7 @@ function executorLayers (source: SourceConfig<unknown>, services: ExecutorServic
       : [],
     coalescingLayer({ onLookup: countLookup }),
     retryLayer({ policy: services.retry, onRetry: () => metrics?.retries.inc({ source: source.id }) }),
-    budgetLayer(services.budgets?.budgetFor(source) ?? new CallBudget(source.qps, source.concurrency)),
+    ...services.budgets === false ? [] : [budgetLayer(services.budgets?.budgetFor(source) ?? new CallBudget(source.qps, source.concurrency))],
     instrumentationLayer({ source, metrics: services.metrics, onCall: services.onCall })
   ]
 }
