@@ -6,23 +6,25 @@
  *    90-day, all-dimensions query by hour and by day; every source's raw answers are kept (at most CAPTURE_PER_SOURCE
  *    calls per source and query: a kind without native buckets makes one call per bucket, and its answers carry no
  *    times, so the captured ones are replayed round-robin for the rest).
- * 2. Replay: runUsageQuery itself runs both queries over executors that answer each call by passing the captured
- *    response through the real adapter (signing, JSON.parse, schema, conversion), so planning, normalizing, record
- *    tagging and merging are all the service's own code; only the network is gone.
+ * 2. Replay: runUsageQuery itself runs both queries over the runtime's own executors (without cache or call budget),
+ *    whose adapters answer each call by passing the captured response through the real adapter (signing, JSON.parse,
+ *    schema, conversion), so planning, normalizing, record tagging and merging are all the service's own code; only
+ *    the network is gone.
  * 3. Baseline: JSON.parse of exactly the bodies one replay reads, interleaved with the replays.
  */
 import { performance } from 'node:perf_hooks'
 import { fixedClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import type { UpstreamHttp, UpstreamResponse } from '../src/http/upstream-http.js'
-import { createRuntime } from '../src/runtime.js'
+import type { ServiceConfig } from '../src/config/load-config.js'
+import { UsageMetrics } from '../src/observability/usage-metrics.js'
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime.js'
 import { usageQuerySchema } from '../src/schemas/usage-query-schema.js'
 import { mergeSeries, type SourceOutcome, type SourceSpan } from '../src/usage/merge-series.js'
 import { planSource } from '../src/usage/plan-source.js'
-import { RateGate } from '../src/usage/rate-gate.js'
 import { runUsageQuery } from '../src/usage/run-usage-query.js'
-import type { FetchResult, UpstreamCall, UsageRecord } from '../src/usage/source-adapter.js'
-import type { ExecutedCall, RuntimeSource, SourceExecutor } from '../src/usage/source-executor.js'
+import type { FetchResult, SourceAdapter, UpstreamCall, UsageRecord } from '../src/usage/source-adapter.js'
+import type { RuntimeSource } from '../src/usage/source-executor.js'
 import type { UsageQuery } from '../src/usage/usage-query.js'
 import { listBuckets, widenRange } from '../src/time/index.js'
 import { ALL_DIMENSIONS, usageSearch } from './lib/queries.js'
@@ -52,8 +54,9 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
   const now = Date.now()
   const clock = fixedClock(now)
   const config = loadConfig({ ...options.environment, USAGE_SIMULATOR_LATENCY_MS: '0' })
-  const runtime = await createRuntime(config, clock)
+  const runtime = await createRuntime({ config, clock })
   const signal = new AbortController().signal
+  let replayRuntime: Runtime | undefined
   try {
     const searches = [
       usageSearch({ now, zone: options.zone, fromDay: -89, toDay: 1, granularity: 'hour', groupBy: ALL_DIMENSIONS }),
@@ -67,16 +70,20 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
     // 1. Capture, per source, by call key.
     const captured = new Map<string, Map<string, Recorded>>(runtime.sources.map(source => [source.config.id, new Map()]))
     for (const query of queries) {
-      const capturing = runtime.sources.map(source => capturingSource(source, captured.get(source.config.id)!, clock))
-      await run(capturing, query)
+      const capturing = await sourcesWith(runtime, config, clock, capturingAdapter(captured))
+      try {
+        await run(capturing.sources, query)
+      } finally {
+        await capturing.close()
+      }
     }
 
     // 2. Replay sources: each call answered from the capture through the adapter; bodies read are listed for 3.
     const tally = new Map<string, { calls: number, points: number }>()
     let bodiesRead: string[] = []
-    let callsRead: Array<{ source: RuntimeSource, call: UpstreamCall, response: Recorded }> = []
+    let callsRead: Array<{ source: ReplayedSource, call: UpstreamCall, response: Recorded }> = []
     const recordsBySource = new Map<string, FetchResult[]>()
-    const replaying = runtime.sources.map(source => replayingSource(source, captured.get(source.config.id)!, clock, (call, response, result) => {
+    replayRuntime = await sourcesWith(runtime, config, clock, replayingAdapter(captured, (source, call, response, result) => {
       bodiesRead.push(response.body)
       callsRead.push({ source, call, response })
       const counts = tally.get(source.config.id) ?? { calls: 0, points: 0 }
@@ -86,7 +93,8 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
       const kept = recordsBySource.get(source.config.id) ?? []
       kept.push(result)
       recordsBySource.set(source.config.id, kept)
-    }))
+    }), { budgets: false })
+    const replaying = replayRuntime.sources
     const replayOnce = async (): Promise<{ points: number, ms: number }> => {
       tally.clear()
       bodiesRead = []
@@ -171,59 +179,80 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
       queries: searches
     }
   } finally {
+    await replayRuntime?.close()
     await runtime.close()
   }
 }
 
-/** Calls the simulator for the first calls of each source (paced by a gate at its QPS) and keeps the raw answers. */
-function capturingSource (source: RuntimeSource, store: Map<string, Recorded>, clock: ReturnType<typeof fixedClock>): RuntimeSource {
-  const gate = new RateGate(source.config.qps)
-  let started = 0
-  const executor = {
-    settleDelayMs: source.executor.settleDelayMs,
-    async run (call: UpstreamCall, signal: AbortSignal): Promise<ExecutedCall> {
-      if (started++ >= CAPTURE_PER_SOURCE) return { result: { records: [], requestId: null }, cachedAt: null }
-      const release = await gate.acquire(signal)
-      try {
-        const http = recordingHttp(source, response => store.set(call.key, response))
-        const result = await source.adapter.fetch(call, { source: source.config, http, clock, signal })
-        return { result, cachedAt: null }
-      } finally {
-        release()
-      }
-    }
-  }
-  return { ...source, executor: executor as unknown as SourceExecutor }
+/**
+ * The runtime's sources again, built the way the service builds them, over adapters wrapped by `wrap`: no
+ * cache (every call reaches the adapter) and a single attempt.
+ */
+async function sourcesWith (
+  runtime: Runtime, config: ServiceConfig, clock: ReturnType<typeof fixedClock>,
+  wrap: (adapter: SourceAdapter<unknown>) => SourceAdapter<unknown>, overrides: RuntimeOverrides = {}
+): Promise<Runtime> {
+  const adapters = new Map(runtime.sources.map(source => [source.adapter.kind, wrap(source.adapter)]))
+  return await createRuntime({
+    config,
+    clock,
+    overrides: { sources: runtime.sources.map(source => source.config), adapters: [...adapters.values()], cache: false, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, metrics: new UsageMetrics(), ...overrides }
+  })
 }
+
+/** Calls the simulator for the first calls of each source (within the source's budget) and keeps the raw answers. */
+function capturingAdapter (captured: ReadonlyMap<string, Map<string, Recorded>>) {
+  const started = new Map<string, number>()
+  return (adapter: SourceAdapter<unknown>): SourceAdapter<unknown> => ({
+    ...adapter,
+    async fetch (call, context) {
+      const count = started.get(context.source.id) ?? 0
+      started.set(context.source.id, count + 1)
+      if (count >= CAPTURE_PER_SOURCE) return { records: [], requestId: null }
+      const http = recordingHttp(context.source.id, response => captured.get(context.source.id)!.set(call.key, response))
+      return await adapter.fetch(call, { ...context, http })
+    }
+  })
+}
+
+/** A replayed call's source, with the adapter itself rather than its replaying wrapper. */
+type ReplayedSource = Pick<RuntimeSource, 'config' | 'adapter'>
 
 /** Answers each call with its captured response (or, for a call not captured, the source's captured ones in turn). */
-function replayingSource (
-  source: RuntimeSource, store: Map<string, Recorded>, clock: ReturnType<typeof fixedClock>,
-  onResult: (call: UpstreamCall, response: Recorded, result: FetchResult) => void
-): RuntimeSource {
-  const all = [...store.values()]
-  let turn = 0
-  const executor = {
-    settleDelayMs: source.executor.settleDelayMs,
-    async run (call: UpstreamCall, signal: AbortSignal): Promise<ExecutedCall> {
-      const response = store.get(call.key) ?? all[turn++ % all.length]
-      if (response === undefined) throw new Error(`nothing captured for ${source.config.id}`)
+function replayingAdapter (
+  captured: ReadonlyMap<string, Map<string, Recorded>>,
+  onResult: (source: ReplayedSource, call: UpstreamCall, response: Recorded, result: FetchResult) => void
+) {
+  const turns = new Map<string, number>()
+  const all = new Map<string, Recorded[]>()
+  return (adapter: SourceAdapter<unknown>): SourceAdapter<unknown> => ({
+    ...adapter,
+    async fetch (call, context) {
+      const store = captured.get(context.source.id)!
+      const turn = turns.get(context.source.id) ?? 0
+      let response = store.get(call.key)
+      if (response === undefined) {
+        const answers = all.get(context.source.id) ?? [...store.values()]
+        all.set(context.source.id, answers)
+        response = answers[turn % answers.length]
+        turns.set(context.source.id, turn + 1)
+      }
+      if (response === undefined) throw new Error(`nothing captured for ${context.source.id}`)
       const http: UpstreamHttp = { send: async () => response, close: async () => {} }
-      const result = await source.adapter.fetch(call, { source: source.config, http, clock, signal })
-      onResult(call, response, result)
-      return { result, cachedAt: null }
+      const result = await adapter.fetch(call, { ...context, http })
+      onResult({ config: context.source, adapter }, call, response, result)
+      return result
     }
-  }
-  return { ...source, executor: executor as unknown as SourceExecutor }
+  })
 }
 
-function recordingHttp (source: RuntimeSource, keep: (response: Recorded) => void): UpstreamHttp {
+function recordingHttp (sourceId: string, keep: (response: Recorded) => void): UpstreamHttp {
   return {
     async send (request) {
       const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: request.signal })
       const recorded: Recorded = { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() }
       if (recorded.status >= 200 && recorded.status < 300) keep(recorded)
-      else throw new Error(`capture from ${source.config.id} answered ${recorded.status}: ${recorded.body.slice(0, 200)}`)
+      else throw new Error(`capture from ${sourceId} answered ${recorded.status}: ${recorded.body.slice(0, 200)}`)
       return recorded
     },
     close: async () => {}

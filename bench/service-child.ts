@@ -27,8 +27,10 @@ interface CallEntry extends UpstreamCallLog { endedAt: number }
 async function main (): Promise<void> {
   const config = loadConfig(process.env)
   const calls: CallEntry[] = []
-  const runtime = await createRuntime(config, systemClock, {
-    onCall: entry => { calls.push({ ...entry, endedAt: performance.now() }) }
+  const runtime = await createRuntime({
+    config,
+    clock: systemClock,
+    overrides: { onCall: entry => { calls.push({ ...entry, endedAt: performance.now() }) } }
   })
 
   // What server.ts passes, without the logger: the bench measures the code path, not log output. No API keys

@@ -1,20 +1,21 @@
 /**
  * Everything the app needs that outlives a request: sources with their executors, the upstream HTTP
  * transport, the answer cache, metrics and, in the embedded default, the simulated providers.
- * Built once at boot, closed at shutdown.
+ * Built once at boot, closed at shutdown. This is the one place executors are made: the server, the tests
+ * and the benchmark all build their runtime here, changing only what they name in `overrides`.
  */
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import { startEmbeddedSources, type EmbeddedSources } from './config/embedded-sources.js'
-import type { ServiceConfig } from './config/load-config.js'
+import { loadConfig, type ServiceConfig } from './config/load-config.js'
 import { createUpstreamHttp, type UpstreamHttp } from './http/upstream-http.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { findAdapter } from './providers/registry.js'
 import { BudgetRegistry } from './usage/call-budget.js'
 import { CallCache } from './usage/call-cache.js'
-import { DEFAULT_RETRY_POLICY } from './usage/retry-policy.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './usage/retry-policy.js'
 import type { SourceAdapter, SourceConfig } from './usage/source-adapter.js'
-import { SourceExecutor, type ExecutorServices, type RuntimeSource } from './usage/source-executor.js'
+import { createSourceExecutor, type ExecutorServices, type RuntimeSource } from './usage/source-executor.js'
 
 export interface Runtime {
   sources: RuntimeSource[]
@@ -25,37 +26,57 @@ export interface Runtime {
   close(): Promise<void>
 }
 
-export interface RuntimeOptions {
+/** What a test or the benchmark changes; everything else is what the configuration says. */
+export interface RuntimeOverrides {
+  /** These sources instead of the configured ones (and no simulated providers are started for them). */
+  sources?: readonly SourceConfig[]
+  /** Adapters used before the registry's, by kind: fakes in tests, wrapped adapters in the benchmark. */
+  adapters?: ReadonlyArray<SourceAdapter<any>>
+  /** The upstream transport; its owner closes it, not the runtime. */
+  http?: UpstreamHttp
+  /** Where a transport made here sends its requests. */
   dispatcher?: Dispatcher
+  /** false: no answer cache. */
+  cache?: false
+  /** false: no call budgets, for replays that never reach a provider. */
+  budgets?: false
+  retry?: RetryPolicy
   onCall?: ExecutorServices['onCall']
-  /** Adapters by kind; the registry's by default (tests add their own). */
-  findAdapter?: (kind: string) => SourceAdapter<any> | undefined
+  /** By default a registry with the process metrics, as the server exposes. */
+  metrics?: UsageMetrics
 }
 
-export async function createRuntime (config: ServiceConfig, clock: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
-  const embedded = config.sources === 'embedded'
+export interface RuntimeOptions {
+  /** The defaults of an empty environment when omitted. */
+  config?: ServiceConfig
+  clock: Clock
+  overrides?: RuntimeOverrides
+}
+
+export async function createRuntime ({ config = loadConfig({}), clock, overrides = {} }: RuntimeOptions): Promise<Runtime> {
+  const embedded = overrides.sources === undefined && config.sources === 'embedded'
     ? await startEmbeddedSources({ clock, latencyMs: config.simulatorLatencyMs })
     : null
-  const sourceConfigs: SourceConfig[] = embedded ? embedded.sources : config.sources as SourceConfig[]
-  const http = createUpstreamHttp({ dispatcher: options.dispatcher, timeoutMs: config.upstreamTimeoutMs })
-  const metrics = new UsageMetrics({ processMetrics: true })
+  const sourceConfigs: readonly SourceConfig[] = overrides.sources ?? (embedded ? embedded.sources : config.sources as SourceConfig[])
+  const ownHttp = overrides.http === undefined ? createUpstreamHttp({ dispatcher: overrides.dispatcher, timeoutMs: config.upstreamTimeoutMs }) : null
+  const metrics = overrides.metrics ?? new UsageMetrics({ processMetrics: true })
   const budgets = new BudgetRegistry(sourceConfigs)
   const services: ExecutorServices = {
-    http,
+    http: overrides.http ?? ownHttp!,
     clock,
     metrics,
-    budgets,
-    cache: new CallCache(clock, config.cache.maxBytes),
+    budgets: overrides.budgets ?? budgets,
+    cache: overrides.cache === false ? undefined : new CallCache(clock, config.cache.maxBytes),
     finalTtlMs: config.cache.finalTtlMs,
     provisionalTtlMs: config.cache.provisionalTtlMs,
-    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
-    onCall: options.onCall
+    retry: overrides.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+    onCall: overrides.onCall
   }
-  const lookup = options.findAdapter ?? findAdapter
+  const adapters = new Map((overrides.adapters ?? []).map(adapter => [adapter.kind, adapter]))
   const sources = sourceConfigs.map(source => {
-    const adapter = lookup(source.kind)
+    const adapter = adapters.get(source.kind) ?? findAdapter(source.kind)
     if (!adapter) throw new Error(`no adapter for kind ${source.kind}`)
-    return { config: source, adapter, executor: new SourceExecutor(source, adapter, services) }
+    return { config: source, adapter, executor: createSourceExecutor(source, adapter, services) }
   })
   return {
     sources,
@@ -63,7 +84,7 @@ export async function createRuntime (config: ServiceConfig, clock: Clock, option
     budgets,
     embedded,
     close: async () => {
-      await http.close()
+      await ownHttp?.close()
       await embedded?.close()
     }
   }

@@ -6,17 +6,15 @@
  */
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/app.js'
 import { fixedClock } from '../../src/clock.js'
 import { ERROR_CODES } from '../../src/errors.js'
-import { createUpstreamHttp } from '../../src/http/upstream-http.js'
 import { catalogResponseSchema } from '../../src/schemas/catalog-schema.js'
 import { errorResponseSchema } from '../../src/schemas/error-schema.js'
 import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
 import { DIMENSIONS, listMetrics } from '../../src/usage/catalog.js'
-import { CallCache } from '../../src/usage/call-cache.js'
-import { SourceExecutor, type RuntimeSource } from '../../src/usage/source-executor.js'
+import { DEFAULT_RETRY_POLICY } from '../../src/usage/retry-policy.js'
+import { build } from '../support/build.js'
 import { DAY, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 import { TEST_NOW } from '../support/test-service.js'
 
@@ -24,21 +22,14 @@ const USAGE_RUNS = 5_000
 const CATALOG_RUNS = 2_000
 
 const clock = fixedClock(TEST_NOW)
-const http = createUpstreamHttp()
-const cache = new CallCache(clock, 16 * 1024 * 1024)
-const runtime = (id: string, adapter: ReturnType<typeof fakeAdapter>): RuntimeSource => {
-  const config = fakeSource(id, adapter.kind)
-  return { config, adapter, executor: new SourceExecutor(config, adapter, { http, clock, cache }) }
-}
-const sources = [
-  runtime('hourly', fakeAdapter({ metrics: ['transcode.duration', 'studio.output.duration'] })),
-  // Without native buckets: one call per requested bucket, the shape that multiplies upstream calls.
-  runtime('totals', fakeAdapter({ kind: 'fake.totals', grids: 'any', maxSpanMs: 31 * DAY, metrics: ['ai.duration'] }))
-]
-const app = await buildApp({ sources, clock, maxBuckets: 10_000, requestTimeoutMs: 10_000 })
-t.teardown(async () => {
-  await app.close()
-  await http.close()
+const hourly = fakeAdapter({ metrics: ['transcode.duration', 'studio.output.duration'] })
+// Without native buckets: one call per requested bucket, the shape that multiplies upstream calls.
+const totals = fakeAdapter({ kind: 'fake.totals', grids: 'any', maxSpanMs: 31 * DAY, metrics: ['ai.duration'] })
+const fakes = { sources: [fakeSource('hourly', hourly.kind), fakeSource('totals', totals.kind)], adapters: [hourly, totals], retry: DEFAULT_RETRY_POLICY }
+const { app } = await build(t, {
+  clock,
+  overrides: fakes,
+  app: { maxBuckets: 10_000, requestTimeoutMs: 10_000 }
 })
 
 const KNOWN_NAMES = ['from', 'to', 'granularity', 'tz', 'metrics', 'groupBy', 'format', 'strict', 'timeout', ...DIMENSIONS]
@@ -178,8 +169,11 @@ t.test(`/usage/catalog: ${CATALOG_RUNS} generated query strings, never a 5xx`, a
 
 t.test('generated Authorization headers: a 200 only for the key, otherwise a 401, never anything else', async t => {
   const key = 'fuzz-key-0123456789abcdef'
-  const guarded = await buildApp({ sources, clock, maxBuckets: 10_000, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) })
-  t.teardown(() => guarded.close())
+  const { app: guarded } = await build(t, {
+    clock,
+    overrides: fakes,
+    app: { maxBuckets: 10_000, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) }
+  })
   // Header values a client can send: visible ASCII, spaces and tabs, and Latin-1 bytes.
   const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter(code => code !== 0x7f).map(code => String.fromCharCode(code)), maxLength: 80 })
   const header = fc.oneof(

@@ -4,17 +4,14 @@
  */
 import { connect } from 'node:net'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
 import { fixedClock } from '../../src/clock.js'
-import { createUpstreamHttp } from '../../src/http/upstream-http.js'
-import { SourceExecutor } from '../../src/usage/source-executor.js'
+import { DEFAULT_RETRY_POLICY } from '../../src/usage/retry-policy.js'
+import { build } from '../support/build.js'
 import { fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 import { TEST_NOW } from '../support/test-service.js'
 
 t.test('close(): the in-flight answer completes, a late pipelined request gets 503 SHUTTING_DOWN', async t => {
   const clock = fixedClock(TEST_NOW)
-  const http = createUpstreamHttp()
-  t.teardown(() => http.close())
   let releaseUpstream!: () => void
   const upstreamReleased = new Promise<void>(resolve => { releaseUpstream = resolve })
   let upstreamCalled!: () => void
@@ -26,8 +23,11 @@ t.test('close(): the in-flight answer completes, a late pipelined request gets 5
       return { records: [{ metric: 'transcode.duration', start: call.window.from, end: call.window.from + 3_600_000, value: 60, dimensions: {} }], requestId: null }
     }
   })
-  const config = fakeSource('slow', slow.kind)
-  const app = await buildApp({ sources: [{ config, adapter: slow, executor: new SourceExecutor(config, slow, { http, clock }) }], clock, maxBuckets: 1000, requestTimeoutMs: 30_000 })
+  const { app } = await build(t, {
+    clock,
+    overrides: { sources: [fakeSource('slow', slow.kind)], adapters: [slow], cache: false, retry: DEFAULT_RETRY_POLICY },
+    app: { maxBuckets: 1000, requestTimeoutMs: 30_000 }
+  })
   // Runs after the gate's own preClose hook (hooks run in the order they were added).
   let closingStarted!: () => void
   const closing = new Promise<void>(resolve => { closingStarted = resolve })

@@ -5,18 +5,16 @@
 import type { Test } from 'tap'
 import { request } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
-import { buildApp } from '../../src/app.js'
 import { fixedClock, type Clock } from '../../src/clock.js'
-import { createUpstreamHttp } from '../../src/http/upstream-http.js'
 import type { RunningSimulator, SimulatedAccount, SimulatorStarter } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
-import { UsageMetrics } from '../../src/observability/usage-metrics.js'
-import { BudgetRegistry } from '../../src/usage/call-budget.js'
-import { CallCache } from '../../src/usage/call-cache.js'
+import type { UsageMetrics } from '../../src/observability/usage-metrics.js'
 import type { RetryPolicy } from '../../src/usage/retry-policy.js'
-import { SourceExecutor, type ExecutorServices } from '../../src/usage/source-executor.js'
+import type { ExecutorServices } from '../../src/usage/source-executor.js'
 import type { ApiKeySet } from '../../src/security/api-keys.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { build } from './build.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -68,8 +66,6 @@ export const TEST_ACCOUNT: SimulatedAccount = { accessKeyId: 'LTAItestkey0001', 
 
 export async function startTestService (t: Test, specs: ServiceSourceSpec[], options: TestServiceOptions = {}): Promise<TestService> {
   const clock = fixedClock(options.now ?? TEST_NOW)
-  const http = createUpstreamHttp({ timeoutMs: options.upstreamTimeoutMs ?? 5_000 })
-  const metrics = new UsageMetrics()
   const account = options.account ?? TEST_ACCOUNT
   const simulators: Record<string, RunningSimulator> = {}
   const configs: SourceConfig[] = []
@@ -93,39 +89,32 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     }
     configs.push(config)
   }
-  const services: ExecutorServices = {
-    http,
-    clock,
-    metrics,
-    // Budgets per account and API, as the runtime makes them: sources of one account and kind share one.
-    budgets: new BudgetRegistry(configs),
-    cache: options.cache === false ? undefined : new CallCache(clock, 64 * 1024 * 1024),
-    retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-    provisionalTtlMs: 60_000,
-    onCall: options.onCall
-  }
-  const sources = configs.map((config, index) => {
-    const adapter = specs[index]!.adapter
-    return { config, adapter, executor: new SourceExecutor(config, adapter, services) }
-  })
-  const app = await buildApp({
-    sources,
-    clock,
-    metrics,
-    maxBuckets: options.maxBuckets ?? 10_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
-    headersTimeoutMs: options.headersTimeoutMs,
-    limits: options.limits,
-    apiKeys: options.apiKeys,
-    metricsPublic: options.metricsPublic,
-    ...(options.logger ? { fastify: { loggerInstance: options.logger } } : {})
-  })
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  // Closed last: teardowns run in reverse, so the app and then the runtime's upstream transport close first.
   t.teardown(async () => {
-    await app.close()
-    await http.close()
     await Promise.all([...new Set(Object.values(simulators))].map(simulator => simulator.close()))
   })
+  const { app, runtime } = await build(t, {
+    config: { ...loadConfig({}), upstreamTimeoutMs: options.upstreamTimeoutMs ?? 5_000 },
+    clock,
+    overrides: {
+      sources: configs,
+      adapters: specs.map(spec => spec.adapter),
+      cache: options.cache,
+      retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
+      onCall: options.onCall
+    },
+    app: {
+      maxBuckets: options.maxBuckets ?? 10_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+      headersTimeoutMs: options.headersTimeoutMs,
+      limits: options.limits,
+      apiKeys: options.apiKeys,
+      metricsPublic: options.metricsPublic,
+      ...(options.logger ? { fastify: { loggerInstance: options.logger } } : {})
+    }
+  })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const metrics = runtime.metrics
   return {
     metrics,
     url: address,

@@ -3,10 +3,12 @@ import t from 'tap'
 import { fixedClock } from '../../src/clock.js'
 import { UpstreamError } from '../../src/errors.js'
 import { runUsageQuery } from '../../src/usage/run-usage-query.js'
-import { SourceExecutor, type RuntimeSource } from '../../src/usage/source-executor.js'
+import { DEFAULT_RETRY_POLICY } from '../../src/usage/retry-policy.js'
+import type { RuntimeSource } from '../../src/usage/source-executor.js'
 import type { SourceAdapter, UpstreamCall, UsageRecord } from '../../src/usage/source-adapter.js'
 import type { UsageQuery } from '../../src/usage/usage-query.js'
 import { createUpstreamHttp } from '../../src/http/upstream-http.js'
+import { buildRuntime } from '../support/build.js'
 import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 
 const NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -14,9 +16,10 @@ const clock = fixedClock(NOW)
 const http = createUpstreamHttp()
 t.teardown(() => http.close())
 
-function runtime (adapter: SourceAdapter<unknown>, id = 'fake-1'): RuntimeSource {
-  const config = fakeSource(id, adapter.kind)
-  return { config, adapter, executor: new SourceExecutor(config, adapter, { http, clock }) }
+/** One source over a fake adapter: no cache, so every query reaches the adapter. */
+async function runtime (adapter: SourceAdapter<unknown>, id = 'fake-1'): Promise<RuntimeSource> {
+  const built = await buildRuntime(t, { clock, overrides: { sources: [fakeSource(id, adapter.kind)], adapters: [adapter], http, cache: false, retry: DEFAULT_RETRY_POLICY } })
+  return built.sources[0]!
 }
 
 function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
@@ -32,7 +35,7 @@ const run = (sources: RuntimeSource[], overrides: Partial<UsageQuery> = {}) =>
   runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal, maxBuckets: 10_000 })
 
 t.test('a complete answer: every bucket, exact sums, source ok', async t => {
-  const answer = await run([runtime(fakeAdapter())])
+  const answer = await run([await runtime(fakeAdapter())])
   t.equal(answer.complete, true)
   t.equal(answer.series.length, 1)
   t.equal(answer.series[0]!.points.length, 7)
@@ -45,7 +48,7 @@ t.test('one failing source never blanks another; it is failed with the provider 
     kind: 'fake.failing',
     answer: () => { throw new UpstreamError('UPSTREAM_SERVER', 'InternalError: boom', { providerCode: 'InternalError', requestId: 'REQ-1' }) }
   })
-  const answer = await run([runtime(fakeAdapter()), runtime(failing, 'fake-2')], { groupBy: ['source'] })
+  const answer = await run([await runtime(fakeAdapter()), await runtime(failing, 'fake-2')], { groupBy: ['source'] })
   t.equal(answer.complete, false)
   const bySource = new Map(answer.series.map(series => [series.dimensions.source, series]))
   t.ok(bySource.get('fake-1')!.points.every(point => point.state === 'final' && point.value === 1440))
@@ -56,12 +59,12 @@ t.test('one failing source never blanks another; it is failed with the provider 
 })
 
 t.test('every selected source unaligned is a 400 naming the source and a zone that works', async t => {
-  await t.rejects(run([runtime(fakeAdapter())], { zone: 'Asia/Kolkata' }), { code: 'UNALIGNED_QUERY' })
+  await t.rejects(run([await runtime(fakeAdapter())], { zone: 'Asia/Kolkata' }), { code: 'UNALIGNED_QUERY' })
 })
 
 t.test('one unaligned source beside an aligned one: left out, warned, incomplete', async t => {
   const any = fakeAdapter({ kind: 'fake.any', grids: 'any' })
-  const answer = await run([runtime(fakeAdapter()), runtime(any, 'fake-any')], { zone: 'Asia/Kolkata' })
+  const answer = await run([await runtime(fakeAdapter()), await runtime(any, 'fake-any')], { zone: 'Asia/Kolkata' })
   t.equal(answer.complete, false)
   t.equal(answer.sources[0]!.status, 'unaligned')
   t.equal(answer.sources[1]!.status, 'ok')
@@ -70,7 +73,7 @@ t.test('one unaligned source beside an aligned one: left out, warned, incomplete
 })
 
 t.test('a query past the lookback: that part null and incomplete, the source out_of_range', async t => {
-  const answer = await run([runtime(fakeAdapter())], { from: NOW - 100 * DAY, to: NOW - 80 * DAY })
+  const answer = await run([await runtime(fakeAdapter())], { from: NOW - 100 * DAY, to: NOW - 80 * DAY })
   t.equal(answer.sources[0]!.status, 'out_of_range')
   t.ok(answer.sources[0]!.outOfRange)
   const points = answer.series[0]!.points
@@ -83,14 +86,14 @@ t.test('a query past the lookback: that part null and incomplete, the source out
 t.test('too many buckets is refused before any call', async t => {
   const adapter = fakeAdapter()
   await t.rejects(runUsageQuery(query({ granularity: 'hour', from: 0, to: 1000 * DAY }), {
-    sources: [runtime(adapter)], clock, signal: new AbortController().signal, maxBuckets: 1000
+    sources: [await runtime(adapter)], clock, signal: new AbortController().signal, maxBuckets: 1000
   }), { code: 'QUERY_TOO_LARGE' })
   t.equal(adapter.calls.length, 0)
 })
 
 t.test('filters no source supports leave the sources out, with a 400 when none remain', async t => {
-  await t.rejects(run([runtime(fakeAdapter())], { filters: { domain: ['example.com'] } }), { code: 'NO_SOURCES' })
-  await t.rejects(run([runtime(fakeAdapter())], { filters: { provider: ['tencent'] } }), { code: 'NO_SOURCES' })
+  await t.rejects(run([await runtime(fakeAdapter())], { filters: { domain: ['example.com'] } }), { code: 'NO_SOURCES' })
+  await t.rejects(run([await runtime(fakeAdapter())], { filters: { provider: ['tencent'] } }), { code: 'NO_SOURCES' })
 })
 
 t.test('property: however the span limit cuts the range into windows, the answer is the same', async () => {
@@ -106,8 +109,8 @@ t.test('property: however the span limit cuts the range into windows, the answer
         }
         return { records, requestId: null }
       }
-      const narrow = await run([runtime(fakeAdapter({ maxSpanMs: spanHours * HOUR, answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
-      const wide = await run([runtime(fakeAdapter({ answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
+      const narrow = await run([await runtime(fakeAdapter({ maxSpanMs: spanHours * HOUR, answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
+      const wide = await run([await runtime(fakeAdapter({ answer }))], { zone, from: Date.parse('2026-10-30'), to: Date.parse('2026-11-03') })
       if (JSON.stringify(narrow.series) !== JSON.stringify(wide.series)) throw new Error(`windows of ${spanHours} h changed the answer in ${zone}`)
     }
   ), { numRuns: 40 })
