@@ -16,7 +16,9 @@ import { fixedClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import type { UpstreamHttp, UpstreamResponse } from '../src/http/upstream-http.js'
 import { createRuntime } from '../src/runtime.js'
-import { usageQuerySchema } from '../src/schemas/usage-query-schema.js'
+import { ADAPTERS } from '../src/providers/registry.js'
+import { usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { buildCatalog } from '../src/usage/catalog.js'
 import { mergeSeries, type SourceOutcome, type SourceSpan } from '../src/usage/merge-series.js'
 import { planSource } from '../src/usage/plan-source.js'
 import { RateGate } from '../src/usage/rate-gate.js'
@@ -26,6 +28,9 @@ import type { ExecutedCall, RuntimeSource, SourceExecutor } from '../src/usage/s
 import type { UsageQuery } from '../src/usage/usage-query.js'
 import { listBuckets, widenRange } from '../src/time/index.js'
 import { ALL_DIMENSIONS, usageSearch } from './lib/queries.js'
+
+const catalog = buildCatalog(ADAPTERS)
+const usageQuerySchema = usageQuerySchemaFor(catalog)
 
 const CAPTURE_PER_SOURCE = 40
 

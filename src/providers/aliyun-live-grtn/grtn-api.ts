@@ -5,7 +5,7 @@
  * body that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { providerInteger } from '../utils/provider-numbers.js'
 
 export const GRTN_ACTION = 'DescribeLiveGrtnDuration'
 export const LIVE_VERSION = '2016-11-01'

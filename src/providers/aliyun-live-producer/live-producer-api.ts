@@ -5,7 +5,7 @@
  * The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { providerInteger } from '../utils/provider-numbers.js'
 
 export const LIVE_PRODUCER_ACTION = 'DescribeLiveProducerUsageData'
 export const LIVE_VERSION = '2016-11-01'

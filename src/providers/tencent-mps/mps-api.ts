@@ -5,7 +5,7 @@
  * fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { providerInteger } from '../utils/provider-numbers.js'
 
 export const MPS_ACTION = 'DescribeUsageData'
 export const MPS_VERSION = '2019-06-12'

@@ -11,7 +11,7 @@
  * not a safe integer once parsed is refused, and that includes every integer of 2^53 or more.
  */
 import { z } from 'zod'
-import { UpstreamError } from '../errors.js'
+import { UpstreamError } from '../../errors.js'
 
 const LARGEST = Number.MAX_SAFE_INTEGER
 
