@@ -19,7 +19,9 @@ import type { UpstreamHttp, UpstreamResponse } from '../src/http/upstream-http.j
 import type { ServiceConfig } from '../src/config/load-config.js'
 import { UsageMetrics } from '../src/observability/usage-metrics.js'
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime.js'
-import { usageQuerySchema } from '../src/schemas/usage-query-schema.js'
+import { ADAPTERS } from '../src/providers/registry.js'
+import { usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { buildCatalog } from '../src/usage/catalog.js'
 import { mergeSeries, type SourceOutcome, type SourceSpan } from '../src/usage/merge-series.js'
 import { planSource } from '../src/usage/plan-source.js'
 import { runUsageQuery } from '../src/usage/run-usage-query.js'
@@ -28,6 +30,9 @@ import type { RuntimeSource } from '../src/usage/source-executor.js'
 import type { UsageQuery } from '../src/usage/usage-query.js'
 import { listBuckets, widenRange } from '../src/time/index.js'
 import { ALL_DIMENSIONS, usageSearch } from './lib/queries.js'
+
+const catalog = buildCatalog(ADAPTERS)
+const usageQuerySchema = usageQuerySchemaFor(catalog)
 
 const CAPTURE_PER_SOURCE = 40
 

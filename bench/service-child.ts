@@ -15,12 +15,17 @@ import { appOptionsFor, buildApp } from '../src/app.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { createRuntime } from '../src/runtime.js'
-import { usageQuerySchema } from '../src/schemas/usage-query-schema.js'
+import { ADAPTERS } from '../src/providers/registry.js'
+import { usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { buildCatalog } from '../src/usage/catalog.js'
 import { toJsonResponse } from '../src/usage/format-answer.js'
 import { runUsageQuery } from '../src/usage/run-usage-query.js'
 import { SecretRedactor, credentialSecrets } from '../src/security/secret-redactor.js'
 import type { UpstreamCallLog } from '../src/usage/source-executor.js'
 import { planInfo } from './lib/plan-info.js'
+
+const catalog = buildCatalog(ADAPTERS)
+const usageQuerySchema = usageQuerySchemaFor(catalog)
 
 interface CallEntry extends UpstreamCallLog { endedAt: number }
 
@@ -77,7 +82,7 @@ async function main (): Promise<void> {
         sources: runtime.sources, clock: systemClock, signal: AbortSignal.timeout(60_000), maxBuckets: config.maxBuckets, limits: config.limits
       })
       const queried = performance.now()
-      const response = toJsonResponse(answer, query, systemClock.now())
+      const response = toJsonResponse(answer, query, systemClock.now(), catalog)
       const formatted = performance.now()
       const text = serialize(response)
       const serialized = performance.now()

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js'
 import type { ServiceConfig } from './config/load-config.js'
 import type { Runtime } from './runtime.js'
 import { serverOptions } from './http/server-options.js'
+import { ADAPTERS } from './providers/registry.js'
 import { requestContextPlugin } from './observability/request-context.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { apiKeyAuthPlugin } from './plugins/api-key-auth.js'
@@ -21,6 +22,7 @@ import { instrumentRequests, metricsRoute } from './routes/metrics-route.js'
 import { usageRoute } from './routes/usage-route.js'
 import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor } from './security/secret-redactor.js'
+import { buildCatalog, type Catalog } from './usage/catalog.js'
 import type { QueryLimits } from './usage/query-limits.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
@@ -41,6 +43,8 @@ export interface AppOptions {
   redactor?: SecretRedactor
   /** The runtime's metrics; a fresh registry when omitted. */
   metrics?: UsageMetrics
+  /** Metrics, dimensions and kinds the app documents and accepts; built from the registered adapters when omitted. */
+  catalog?: Catalog
   /** Overrides of the server options (logger, timeouts); the hardened defaults otherwise. */
   fastify?: FastifyServerOptions
 }
@@ -69,6 +73,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler)
 
   const metrics = options.metrics ?? new UsageMetrics()
+  const catalog = options.catalog ?? buildCatalog(ADAPTERS)
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   await app.register(requestContextPlugin)
   await app.register(shutdownGatePlugin)
@@ -77,9 +82,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(apiKeyAuthPlugin, { keys: options.apiKeys ?? new ApiKeySet([]), metricsPublic: options.metricsPublic ?? false })
   await app.register(openapiPlugin)
   await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
-  await app.register(catalogRoute, { sources: options.sources })
+  await app.register(catalogRoute, { catalog, sources: options.sources })
   await app.register(metricsRoute, { metrics })
   await app.register(usageRoute, {
+    catalog,
     sources: options.sources,
     clock: options.clock,
     maxBuckets: options.maxBuckets,

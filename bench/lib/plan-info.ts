@@ -2,7 +2,7 @@
  * What the planner plans for one query, next to the minimum the API limits allow, per source. Planning is pure,
  * so this replays the front half of runUsageQuery (widen, list buckets, select, plan) without calling anyone.
  */
-import type { Dimension } from '../../src/usage/catalog.js'
+import type { Dimension } from '../../src/usage/source-adapter.js'
 import { planSource } from '../../src/usage/plan-source.js'
 import { IDENTITY_DIMENSIONS, selectSources } from '../../src/usage/select-sources.js'
 import type { RuntimeSource } from '../../src/usage/source-executor.js'

@@ -1,6 +1,6 @@
 /** Pure: the bench's queries, as /usage query strings relative to today in the bench's zone. */
 import { DateTime } from 'luxon'
-import { DIMENSIONS } from '../../src/usage/catalog.js'
+import { DIMENSIONS } from '../../src/usage/source-adapter.js'
 
 export interface BenchQuery {
   /** Query string without the leading '?'. */

@@ -2,14 +2,13 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ADAPTERS } from '../providers/registry.js'
 import { catalogResponseSchema, type CatalogResponse } from '../schemas/catalog-schema.js'
 import { errorResponseSchema } from '../schemas/error-schema.js'
-import { DIMENSIONS, DIMENSION_DESCRIPTIONS, listMetrics } from '../usage/catalog.js'
+import type { Catalog } from '../usage/catalog.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
-export const catalogRoute: FastifyPluginAsync<{ sources: readonly RuntimeSource[] }> = async (app, options) => {
-  const catalog = buildCatalog(options.sources)
+export const catalogRoute: FastifyPluginAsync<{ catalog: Catalog, sources: readonly RuntimeSource[] }> = async (app, options) => {
+  const catalog = catalogResponse(options.catalog, options.sources)
   app.withTypeProvider<ZodTypeProvider>().get('/usage/catalog', {
     schema: {
       tags: ['usage'],
@@ -20,11 +19,13 @@ export const catalogRoute: FastifyPluginAsync<{ sources: readonly RuntimeSource[
   }, async () => catalog)
 }
 
-export function buildCatalog (sources: readonly RuntimeSource[]): CatalogResponse {
+/** The catalog as GET /usage/catalog answers it: what the registered kinds report, and the configured sources. */
+export function catalogResponse (catalog: Catalog, sources: readonly RuntimeSource[]): CatalogResponse {
+  const adapters = catalog.adapters
   return {
-    metrics: listMetrics().map(metric => ({
+    metrics: catalog.metrics.map(metric => ({
       ...metric,
-      reportedBy: ADAPTERS.flatMap(adapter => adapter.metrics
+      reportedBy: adapters.flatMap(adapter => adapter.metrics
         .filter(mapping => mapping.metric === metric.name)
         .map(mapping => ({
           kind: adapter.kind,
@@ -34,8 +35,8 @@ export function buildCatalog (sources: readonly RuntimeSource[]): CatalogRespons
           coverage: mapping.coverage
         })))
     })),
-    dimensions: DIMENSIONS.map(name => ({ name, description: DIMENSION_DESCRIPTIONS[name] })),
-    kinds: ADAPTERS.map(adapter => ({
+    dimensions: catalog.dimensions.map(dimension => ({ ...dimension })),
+    kinds: adapters.map(adapter => ({
       kind: adapter.kind,
       provider: adapter.provider,
       title: adapter.title,

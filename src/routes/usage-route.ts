@@ -4,9 +4,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock.js'
 import { UsageError, type ErrorDetails } from '../errors.js'
 import { errorResponseSchema } from '../schemas/error-schema.js'
-import { usageQuerySchema } from '../schemas/usage-query-schema.js'
+import { usageQuerySchemaFor } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema, type UsageResponse } from '../schemas/usage-response-schema.js'
 import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
+import type { Catalog } from '../usage/catalog.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
@@ -14,6 +15,7 @@ import type { SecretRedactor } from '../security/secret-redactor.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
 export interface UsageRouteOptions {
+  catalog: Catalog
   sources: readonly RuntimeSource[]
   clock: Clock
   maxBuckets: number
@@ -32,7 +34,7 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       tags: ['usage'],
       summary: 'Usage per hour, day or month across every configured source',
       description: 'Buckets are widened to whole hours/days/months in tz. A source contributes only where each bucket is an exact union of its native buckets; otherwise it is reported unaligned. Values are exact integers in seconds or counts.',
-      querystring: usageQuerySchema,
+      querystring: usageQuerySchemaFor(options.catalog),
       response: {
         200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
         400: errorResponseSchema,
@@ -61,7 +63,7 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       limits: options.limits,
       redactor: options.redactor
     })
-    const response = toJsonResponse(answer, query, answer.now)
+    const response = toJsonResponse(answer, query, answer.now, options.catalog)
     if (deadline.aborted && !answer.complete) {
       throw new UsageError('DEADLINE_EXCEEDED', `the deadline of ${timeoutMs / 1000} s passed before every upstream call finished; ` +
         'sources[] says what was and was not obtained: retry, narrow the range, or raise timeout', {

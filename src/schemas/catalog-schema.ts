@@ -1,4 +1,4 @@
-import { UNITS } from '../usage/catalog.js'
+import { UNITS } from '../usage/source-adapter.js'
 import { z } from 'zod'
 
 export const catalogResponseSchema = z.object({

@@ -3,7 +3,8 @@
  * the parameter in OpenAPI. Every problem is reported with the parameter it belongs to.
  */
 import { z } from 'zod'
-import { DIMENSIONS, findMetric, isDimension, listMetrics, type Dimension } from '../usage/catalog.js'
+import type { Catalog } from '../usage/catalog.js'
+import { DIMENSIONS, isDimension, type Dimension } from '../usage/source-adapter.js'
 import type { Filters, UsageQuery } from '../usage/usage-query.js'
 import { GRANULARITIES, isValidZone, parseBoundary, widenRange, type Granularity } from '../time/index.js'
 
@@ -62,8 +63,17 @@ export interface ParsedUsageQuery extends UsageQuery {
 
 type IssueSink = (parameter: string, message: string) => void
 
-/** The documented schema with every semantic check; its output is the core's UsageQuery. */
-export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): ParsedUsageQuery => {
+/** The documented schema with every semantic check, metric names checked against the catalog; its output is the core's UsageQuery. */
+export function usageQuerySchemaFor (catalog: Pick<Catalog, 'metrics' | 'findMetric'>) {
+  const known = catalog.metrics.map(metric => metric.name).join(', ')
+  return rawUsageQuerySchema.transform((raw, context) => parseUsageQuery(raw, context, catalog.findMetric, known))
+}
+
+export type UsageQuerySchema = ReturnType<typeof usageQuerySchemaFor>
+
+function parseUsageQuery (
+  raw: RawUsageQuery, context: z.RefinementCtx, findMetric: Catalog['findMetric'], known: string
+): ParsedUsageQuery {
   const problem: IssueSink = (parameter, message) => context.addIssue({ code: 'custom', path: [parameter], message })
   const granularity = parseEnum(raw.granularity, 'granularity', GRANULARITIES, 'day', problem)
   const zone = raw.tz ?? 'UTC'
@@ -75,7 +85,7 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
   if (from !== null && to !== null && from < to && isValidZone(zone)) checkWidenedRange(from, to, granularity, zone, problem)
   const metrics = parseList(raw.metrics, 'metrics', problem)
   for (const metric of metrics ?? []) {
-    if (!findMetric(metric)) problem('metrics', `unknown metric '${clip(metric)}'; known: ${listMetrics().map(known => known.name).join(', ')}`)
+    if (!findMetric(metric)) problem('metrics', `unknown metric '${clip(metric)}'; known: ${known}`)
   }
   const groupBy = parseList(raw.groupBy, 'groupBy', problem) ?? []
   for (const name of groupBy) {
@@ -101,7 +111,7 @@ export const usageQuerySchema = rawUsageQuerySchema.transform((raw, context): Pa
     format,
     timeoutMs
   }
-})
+}
 
 function parseInstant (text: string, parameter: string, zone: string, problem: IssueSink): number | null {
   const parsed = parseBoundary(text, zone)

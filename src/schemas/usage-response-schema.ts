@@ -1,4 +1,4 @@
-import { UNITS } from '../usage/catalog.js'
+import { UNITS } from '../usage/source-adapter.js'
 /** GET /usage JSON answer, documented in OpenAPI and checked against real answers in tests. */
 import { z } from 'zod'
 

@@ -1,74 +1,97 @@
 /**
- * Canonical metrics and dimensions: the provider-neutral vocabulary of every answer.
- * Adapters map provider fields onto these; a field with no sure home gets a metric of its own.
+ * The catalog: every metric and dimension the registered adapters report, built once at startup from their
+ * declarations and handed to whatever needs it (query validation, units of an answer, GET /usage/catalog).
+ * Building it checks the declarations, so a kind that reports an undeclared metric or dimension, or redefines a
+ * metric's unit, stops the service at boot instead of answering wrong.
  */
-/** `provider_unit`: the provider does not document the unit; the number is passed through as it is. */
-export const UNITS = ['second', 'count', 'provider_unit'] as const
-export type Unit = (typeof UNITS)[number]
+import {
+  CANONICAL_METRICS, DIMENSIONS, SPECIFICATION_VERSION,
+  type Dimension, type MetricDefinition, type SourceAdapter
+} from './source-adapter.js'
 
-export interface MetricDefinition {
-  name: string
-  unit: Unit
+export interface DimensionDefinition {
+  name: Dimension
   description: string
 }
 
-const CANONICAL_METRICS: readonly MetricDefinition[] = [
-  { name: 'transcode.duration', unit: 'second', description: 'Transcoding output duration (VOD and live).' },
-  { name: 'enhance.duration', unit: 'second', description: 'Audio/video enhancement duration.' },
-  { name: 'ai.duration', unit: 'second', description: 'Media AI (analysis, recognition, review) duration.' },
-  { name: 'editing.duration', unit: 'second', description: 'Video editing (VOD and live) output duration.' },
-  { name: 'recording.duration', unit: 'second', description: 'Live recording duration.' },
-  { name: 'studio.output.duration', unit: 'second', description: 'Production studio streaming output duration.' },
-  { name: 'costreaming.duration', unit: 'second', description: 'Real-time co-streaming (GRTN) duration.' },
-  { name: 'snapshot.count', unit: 'count', description: 'Snapshots taken.' },
-  { name: 'image.count', unit: 'count', description: 'Images processed.' },
-  { name: 'tasks.count', unit: 'count', description: 'Processing tasks run.' }
-]
-
-const metricsByName = new Map<string, MetricDefinition>(CANONICAL_METRICS.map(metric => [metric.name, metric]))
-
-/** Every metric an adapter may emit: the canonical ones plus those adapters register for fields with no canonical home. */
-export function listMetrics (): readonly MetricDefinition[] {
-  return [...metricsByName.values()]
+export interface Catalog {
+  /** Registered adapters, in registration order. */
+  adapters: ReadonlyArray<SourceAdapter<any>>
+  /** Canonical metrics, then the adapters' own, in registration order. */
+  metrics: readonly MetricDefinition[]
+  dimensions: readonly DimensionDefinition[]
+  findMetric(name: string): MetricDefinition | undefined
 }
 
-export function findMetric (name: string): MetricDefinition | undefined {
-  return metricsByName.get(name)
-}
-
-/** Adapters call this at module load for provider fields that have no sure canonical metric. */
-export function registerMetric (metric: MetricDefinition): void {
-  const existing = metricsByName.get(metric.name)
-  if (existing && existing.unit !== metric.unit) {
-    throw new Error(`metric ${metric.name} is already registered with unit ${existing.unit}`)
-  }
-  metricsByName.set(metric.name, metric)
-}
-
-export const DIMENSIONS = [
-  'provider', 'source', 'service', 'region', 'domain', 'instance', 'app', 'area', 'type',
-  'mode', 'tier', 'spec', 'task', 'mediaType', 'mediaProfile'
-] as const
-export type Dimension = (typeof DIMENSIONS)[number]
-
-export const DIMENSION_DESCRIPTIONS: Record<Dimension, string> = {
-  provider: 'Cloud provider: aliyun or tencent.',
-  source: 'Configured source id (one account at one API).',
-  service: 'Provider service that produced the usage (live-producer, mps, ims, ...).',
-  region: 'Provider region of the resource or processing.',
-  domain: 'Streaming domain.',
-  instance: 'Provider instance id.',
-  app: 'Application name or id.',
-  area: 'Billing area (GRTN: CN, OverSeas, AP1, ...).',
-  type: 'Product type (production studio: slidelive, universal).',
-  mode: 'vod or live.',
+/** What each dimension means whichever kind reports it; adapters add what its values are for them. */
+const DIMENSION_MEANINGS: Record<Dimension, string> = {
+  provider: 'Cloud provider',
+  source: 'Configured source id (one account at one API)',
+  service: 'Provider service that produced the usage',
+  region: 'Provider region of the resource or processing',
+  domain: 'Streaming domain',
+  instance: 'Provider instance id',
+  app: 'Application name or id',
+  area: 'Billing area',
+  type: 'Product type',
+  mode: 'vod or live',
   tier: 'Definition tier: ld, sd, hd, ...',
-  spec: 'Tencent Specification string.',
-  task: 'Tencent TaskType or AI task.',
-  mediaType: 'audio or video.',
-  mediaProfile: 'Media profile (0 for audio-only, 480P, 720P, 1080P).'
+  spec: 'Provider specification of the processing',
+  task: 'Provider task type',
+  mediaType: 'audio or video',
+  mediaProfile: 'Media profile'
 }
 
-export function isDimension (name: string): name is Dimension {
-  return (DIMENSIONS as readonly string[]).includes(name)
+export function buildCatalog (adapters: ReadonlyArray<SourceAdapter<any>>): Catalog {
+  const metricsByName = new Map<string, MetricDefinition>(CANONICAL_METRICS.map(metric => [metric.name, metric]))
+  const kinds = new Set<string>()
+  for (const adapter of adapters) {
+    if (adapter.specificationVersion !== SPECIFICATION_VERSION) {
+      throw new Error(`adapter ${adapter.kind} is written for specification ${String(adapter.specificationVersion)}, not ${SPECIFICATION_VERSION}`)
+    }
+    if (kinds.has(adapter.kind)) throw new Error(`two adapters are registered for kind ${adapter.kind}`)
+    kinds.add(adapter.kind)
+    checkDeclarations(adapter)
+    for (const metric of adapter.extraMetrics ?? []) {
+      const existing = metricsByName.get(metric.name)
+      if (existing && existing.unit !== metric.unit) {
+        throw new Error(`${adapter.kind} declares metric ${metric.name} in ${metric.unit}, but it is counted in ${existing.unit}`)
+      }
+      if (!existing) metricsByName.set(metric.name, metric)
+    }
+  }
+  const metrics = [...metricsByName.values()]
+  return {
+    adapters,
+    metrics,
+    dimensions: DIMENSIONS.map(name => ({ name, description: describeDimension(name, adapters) })),
+    findMetric: name => metricsByName.get(name)
+  }
+}
+
+/** Every metric and dimension an adapter reports is one it declared: the catalog shows nothing else. */
+function checkDeclarations (adapter: SourceAdapter<any>): void {
+  const declared = new Set<string>(adapter.dimensions)
+  for (const mapping of adapter.metrics) {
+    const own = adapter.extraMetrics?.some(metric => metric.name === mapping.metric) ?? false
+    if (!own && !CANONICAL_METRICS.some(metric => metric.name === mapping.metric)) {
+      throw new Error(`${adapter.kind} reports metric ${mapping.metric}, which is neither canonical nor among its extraMetrics`)
+    }
+    for (const dimension of mapping.dimensions) {
+      if (!declared.has(dimension)) throw new Error(`${adapter.kind} reports dimension ${dimension} for ${mapping.metric} without declaring it`)
+    }
+  }
+  for (const dimension of adapter.filterDimensions) {
+    if (!declared.has(dimension)) throw new Error(`${adapter.kind} filters by dimension ${dimension} without declaring it`)
+  }
+}
+
+/** The dimension's meaning, then, per kind that reports it, what its values are. */
+function describeDimension (name: Dimension, adapters: ReadonlyArray<SourceAdapter<any>>): string {
+  if (name === 'provider') return `${DIMENSION_MEANINGS.provider}: ${[...new Set(adapters.map(adapter => adapter.provider))].join(' or ')}.`
+  const values = adapters.flatMap(adapter => {
+    const note = adapter.dimensionValues?.[name]
+    return note === undefined ? [] : [`${adapter.kind}: ${note}`]
+  })
+  return values.length === 0 ? `${DIMENSION_MEANINGS[name]}.` : `${DIMENSION_MEANINGS[name]} (${values.join('; ')}).`
 }

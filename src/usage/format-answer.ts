@@ -1,10 +1,10 @@
 /** Pure: the core's answer as the JSON and CSV that callers read. Instants become RFC 3339 in the query's zone. */
 import { formatInstant } from '../time/index.js'
 import type { UsageResponse } from '../schemas/usage-response-schema.js'
-import { findMetric } from './catalog.js'
+import type { Catalog } from './catalog.js'
 import type { UsageAnswer, UsageQuery } from './usage-query.js'
 
-export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: number): UsageResponse {
+export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: number, catalog: Pick<Catalog, 'findMetric'>): UsageResponse {
   const zone = query.zone
   // Every series has a point per bucket, so the same instants recur in each: formatting each instant once per answer
   // (not twice per point, which was most of a cached answer's CPU time) and looking it up after.
@@ -25,7 +25,7 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
     complete: answer.complete,
     series: answer.series.map(series => ({
       metric: series.metric,
-      unit: findMetric(series.metric)?.unit ?? 'count',
+      unit: catalog.findMetric(series.metric)?.unit ?? 'count',
       dimensions: series.dimensions,
       points: series.points.map(point => ({
         start: format(point.start),

@@ -3,7 +3,7 @@
  * A bucket a source could not deliver is never a zero: its value comes only from sources that delivered it.
  */
 import type { Bucket, TimeRange } from '../time/index.js'
-import type { Dimension } from './catalog.js'
+import type { Dimension } from './source-adapter.js'
 import type { UsageRecord } from './source-adapter.js'
 
 export type SourceSpanStatus = 'ok' | 'failed' | 'out_of_range' | 'unaligned' | 'future'

@@ -4,7 +4,7 @@
  * after merging). Each refusal is a 400 QUERY_TOO_LARGE that says how to narrow the query.
  */
 import { UsageError } from '../errors.js'
-import type { Dimension } from './catalog.js'
+import type { Dimension } from './source-adapter.js'
 import type { MergedSeries } from './merge-series.js'
 import type { SourcePlan } from './plan-source.js'
 import type { SelectedSource } from './select-sources.js'

@@ -1,5 +1,5 @@
 /** Pure: which configured sources a query selects, and why the others are left out. */
-import type { Dimension } from './catalog.js'
+import type { Dimension } from './source-adapter.js'
 import type { RuntimeSource } from './source-executor.js'
 import type { Filters, UsageWarning } from './usage-query.js'
 

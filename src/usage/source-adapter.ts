@@ -1,21 +1,49 @@
 /**
- * The provider-neutral adapter interface: the only thing the core knows about a provider API.
- * Treat changes here as breaking: every adapter and the contract suite depend on it.
+ * The adapter specification: the only thing the core knows about a provider API, and the only core module an adapter
+ * needs. It names no provider: an adapter says which provider it calls, which metrics and dimensions its records
+ * carry and how to call its API; the core plans, calls, merges and documents from that alone.
+ * Treat changes here as breaking: every adapter and the contract suite depend on it. A change that an existing
+ * adapter cannot meet unchanged is a new `specificationVersion`.
  */
 import type { z } from 'zod'
 import type { Clock } from '../clock.js'
 import type { NativeGrid, TimeRange } from '../time/index.js'
-import type { Dimension, MetricDefinition } from './catalog.js'
 import type { UpstreamHttp } from '../http/upstream-http.js'
 
-export type ProviderName = 'aliyun' | 'tencent'
+/** The version of this specification an adapter is written against; the core refuses any other at startup. */
+export const SPECIFICATION_VERSION = 'v1'
+
+/** `provider_unit`: the provider does not document the unit; the number is passed through as it is. */
+export const UNITS = ['second', 'count', 'provider_unit'] as const
+export type Unit = (typeof UNITS)[number]
+
+export interface MetricDefinition {
+  name: string
+  unit: Unit
+  description: string
+}
+
+/**
+ * The dimensions a query can group and filter by: the service's query parameters, so a fixed vocabulary. `provider`
+ * and `source` are answered by every source from its identity; an adapter declares which of the others its records
+ * carry (`SourceAdapter.dimensions`).
+ */
+export const DIMENSIONS = [
+  'provider', 'source', 'service', 'region', 'domain', 'instance', 'app', 'area', 'type',
+  'mode', 'tier', 'spec', 'task', 'mediaType', 'mediaProfile'
+] as const
+export type Dimension = (typeof DIMENSIONS)[number]
+
+export function isDimension (name: string): name is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(name)
+}
 
 export interface SourceCredentials {
-  /** Alibaba AccessKeyId or Tencent SecretId. */
+  /** The key's public id. */
   accessKeyId: string
-  /** Alibaba AccessKeySecret or Tencent SecretKey. Never logged, never returned. */
+  /** The key's secret. Never logged, never returned. */
   accessKeySecret: string
-  /** STS security token (Alibaba) or session token (Tencent), when the credentials are temporary. */
+  /** The session token of temporary credentials. */
   securityToken?: string
 }
 
@@ -23,7 +51,7 @@ export interface SourceCredentials {
 export interface SourceConfig<Settings = unknown> {
   id: string
   kind: string
-  /** Base URL, e.g. https://live.aliyuncs.com or http://127.0.0.1:4100 for a simulator. */
+  /** Base URL, e.g. the provider's public host, or http://127.0.0.1:4100 for a simulator. */
   endpoint: string
   /** The account's call budget per second for this API. */
   qps: number
@@ -57,7 +85,7 @@ export interface KindLimits {
 /** One canonical metric as a kind reports it, for the catalog. */
 export interface MetricMapping {
   metric: string
-  /** Provider fields behind it, e.g. ['OutputHdDuration', 'OutputSdDuration', 'OutputLdDuration']. */
+  /** Provider fields behind it, as the provider's documentation names them. */
   providerFields: readonly string[]
   /** Dimensions the records of this metric can carry. */
   dimensions: readonly Dimension[]
@@ -80,21 +108,28 @@ export interface PushdownQuery {
   grid: NativeGrid | null
 }
 
-/** One way of calling the API for every window: the pushed-down parameters and the dimensions they fix. */
-export interface CallVariant {
-  /** Provider request parameters this variant adds (filters, SplitBy, ...). */
-  parameters: Readonly<Record<string, string>>
+/**
+ * Plain JSON data: what a variant's parameters may hold, so that the core can turn them into a stable call key
+ * (canonical JSON: object keys sorted, arrays in order).
+ */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [name: string]: JsonValue | undefined }
+
+/**
+ * One way of calling the API for every window: the pushed-down parameters and the dimensions they fix.
+ * `Parameters` is the adapter's own type: lists stay lists, and everything that changes the request or how its answer
+ * is read belongs in it, because two calls with equal parameters (and window and grid) are one call to the core.
+ */
+export interface CallVariant<Parameters extends JsonValue = Readonly<Record<string, string>>> {
+  parameters: Parameters
   /** Dimension values every record of this call carries because the call was restricted to them. */
   dimensions: Readonly<Record<string, string>>
-  /** How the adapter reads the answer (not sent): part of the call's identity for coalescing and caching. */
-  options?: Readonly<Record<string, string>>
 }
 
-export interface UpstreamCall {
+export interface UpstreamCall<Parameters extends JsonValue = any> {
   window: TimeRange
   grid: NativeGrid | null
-  variant: CallVariant
-  /** Stable identity of the exact upstream request (source, window, grid, parameters): for coalescing and caching. */
+  variant: CallVariant<Parameters>
+  /** Stable identity of the exact upstream request (source, window, grid, variant): for coalescing and caching. */
   key: string
 }
 
@@ -121,19 +156,27 @@ export interface FetchResult {
   requestId: string | null
 }
 
-export interface SourceAdapter<Settings = unknown> {
+export interface SourceAdapter<Settings = unknown, Parameters extends JsonValue = any> {
+  specificationVersion: typeof SPECIFICATION_VERSION
+  /** Unique among registered adapters, e.g. 'cloud.api'; what a configured source names as its kind. */
   kind: string
-  provider: ProviderName
-  /** Human title, e.g. 'Alibaba Live production studio usage (DescribeLiveProducerUsageData)'. */
+  /** The provider's name, for the `provider` dimension, logs and the catalog; the core never compares it to a value. */
+  provider: string
+  /** Human title: the provider's product and API. */
   title: string
   defaultEndpoint: string
   limits: KindLimits
   nativeBuckets: NativeBuckets
   /** How long after a native bucket ends its numbers may still change (the provider's data delay). */
   settleDelayMs: number
+  /** Every metric this kind reports: canonical ones (CANONICAL_METRICS) or its own `extraMetrics`. */
   metrics: readonly MetricMapping[]
-  /** Metrics this kind registers beyond the canonical ones (fields with no sure canonical home). */
+  /** Metrics of this kind beyond the canonical ones (provider fields with no sure canonical home), with unit and description. */
   extraMetrics?: readonly MetricDefinition[]
+  /** Every dimension its records can carry beyond `provider` and `source`. */
+  dimensions: readonly Dimension[]
+  /** What the values of some of those dimensions are for this kind, shown in the catalog, e.g. `{ service: 'cdn' }`. */
+  dimensionValues?: Readonly<Partial<Record<Dimension, string>>>
   /**
    * The metrics a source with these settings asks its provider about, given the query's filters; every metric of
    * `metrics` when absent. A metric the source does not ask about is not a zero: the source does not feed it at all.
@@ -143,7 +186,21 @@ export interface SourceAdapter<Settings = unknown> {
   filterDimensions: readonly Dimension[]
   settingsSchema: z.ZodType<Settings>
   /** Pure: the call variants that push the query's filters and grouping down to the API. */
-  variants(query: PushdownQuery, settings: Settings): CallVariant[]
+  variants(query: PushdownQuery, settings: Settings): Array<CallVariant<Parameters>>
   /** Makes one upstream call (fresh-signed) and converts the answer to canonical records within the call window. */
-  fetch(call: UpstreamCall, context: FetchContext<Settings>): Promise<FetchResult>
+  fetch(call: UpstreamCall<Parameters>, context: FetchContext<Settings>): Promise<FetchResult>
 }
+
+/** The provider-neutral metrics every kind maps its fields onto where the meaning is sure. */
+export const CANONICAL_METRICS: readonly MetricDefinition[] = [
+  { name: 'transcode.duration', unit: 'second', description: 'Transcoding output duration (VOD and live).' },
+  { name: 'enhance.duration', unit: 'second', description: 'Audio/video enhancement duration.' },
+  { name: 'ai.duration', unit: 'second', description: 'Media AI (analysis, recognition, review) duration.' },
+  { name: 'editing.duration', unit: 'second', description: 'Video editing (VOD and live) output duration.' },
+  { name: 'recording.duration', unit: 'second', description: 'Live recording duration.' },
+  { name: 'studio.output.duration', unit: 'second', description: 'Production studio streaming output duration.' },
+  { name: 'costreaming.duration', unit: 'second', description: 'Real-time co-streaming duration.' },
+  { name: 'snapshot.count', unit: 'count', description: 'Snapshots taken.' },
+  { name: 'image.count', unit: 'count', description: 'Images processed.' },
+  { name: 'tasks.count', unit: 'count', description: 'Processing tasks run.' }
+]

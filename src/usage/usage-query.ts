@@ -1,6 +1,6 @@
 /** A validated usage query and the answer the core produces for it, before formatting. */
 import type { Bucket, Granularity, TimeRange } from '../time/index.js'
-import type { Dimension } from './catalog.js'
+import type { Dimension } from './source-adapter.js'
 import type { MergedSeries } from './merge-series.js'
 
 export type Filters = Partial<Record<Dimension, readonly string[]>>

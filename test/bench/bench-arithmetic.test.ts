@@ -11,9 +11,13 @@ import { minimumInput, planInfo } from '../../bench/lib/plan-info.js'
 import { localDate, usageSearch } from '../../bench/lib/queries.js'
 import { formatTable, formatTarget, verdictOf, type Row } from '../../bench/lib/table.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
-import { usageQuerySchema } from '../../src/schemas/usage-query-schema.js'
+import { ADAPTERS } from '../../src/providers/registry.js'
+import { usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
+import { buildCatalog } from '../../src/usage/catalog.js'
 import type { RuntimeSource } from '../../src/usage/source-executor.js'
 import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
+
+const usageQuerySchema = usageQuerySchemaFor(buildCatalog(ADAPTERS))
 
 const constant = (milliseconds: number) => () => milliseconds
 

@@ -2,8 +2,8 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { z } from 'zod'
-import { ProviderBuckets } from '../../src/providers/provider-buckets.js'
-import { addExactly, minutesToSeconds, providerInteger } from '../../src/providers/provider-numbers.js'
+import { ProviderBuckets } from '../../src/providers/utils/provider-buckets.js'
+import { addExactly, minutesToSeconds, providerInteger } from '../../src/providers/utils/provider-numbers.js'
 
 const LARGEST = BigInt(Number.MAX_SAFE_INTEGER)
 const read = (value: unknown) => z.object({ value: providerInteger }).safeParse({ value })

@@ -4,8 +4,12 @@
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { EARLIEST_QUERY_INSTANT, LATEST_QUERY_INSTANT, usageQuerySchema } from '../../src/schemas/usage-query-schema.js'
+import { ADAPTERS } from '../../src/providers/registry.js'
+import { EARLIEST_QUERY_INSTANT, LATEST_QUERY_INSTANT, usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
+import { buildCatalog } from '../../src/usage/catalog.js'
 import { GRANULARITIES, formatInstant, parseBoundary, widenRange } from '../../src/time/index.js'
+
+const usageQuerySchema = usageQuerySchemaFor(buildCatalog(ADAPTERS))
 
 const ZONES = Intl.supportedValuesOf('timeZone')
 const DAY = 86_400_000

@@ -12,7 +12,9 @@ import { catalogResponseSchema } from '../../src/schemas/catalog-schema.js'
 import { errorResponseSchema } from '../../src/schemas/error-schema.js'
 import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
-import { DIMENSIONS, listMetrics } from '../../src/usage/catalog.js'
+import { ADAPTERS } from '../../src/providers/registry.js'
+import { buildCatalog } from '../../src/usage/catalog.js'
+import { DIMENSIONS } from '../../src/usage/source-adapter.js'
 import { DEFAULT_RETRY_POLICY } from '../../src/usage/retry-policy.js'
 import { build } from '../support/build.js'
 import { DAY, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
@@ -61,7 +63,7 @@ function plausibleValue (name: string): fc.Arbitrary<string> {
     case 'from': case 'to': return boundary
     case 'granularity': return fc.constantFrom('hour', 'day', 'month', 'week', 'HOUR', '')
     case 'tz': return fc.constantFrom(...ZONES)
-    case 'metrics': return list(listMetrics().map(metric => metric.name))
+    case 'metrics': return list(buildCatalog(ADAPTERS).metrics.map(metric => metric.name))
     case 'groupBy': return list(DIMENSIONS)
     case 'format': return fc.constantFrom('json', 'csv', 'xml', '')
     case 'strict': return fc.constantFrom('true', 'false', 'yes', '1')

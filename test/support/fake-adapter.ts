@@ -25,6 +25,7 @@ export function fakeAdapter (options: FakeAdapterOptions = {}): SourceAdapter<un
   const grids = options.grids ?? [HOURLY_UTC]
   return {
     calls,
+    specificationVersion: 'v1',
     kind: options.kind ?? 'fake.kind',
     provider: 'aliyun',
     title: 'fake',
@@ -33,6 +34,7 @@ export function fakeAdapter (options: FakeAdapterOptions = {}): SourceAdapter<un
     nativeBuckets: grids === 'any' ? { kind: 'any', description: 'any range' } : { kind: 'grid', grids },
     settleDelayMs: options.settleDelayMs ?? 0,
     metrics: metrics.map(metric => ({ metric, providerFields: ['Field'], dimensions: ['tier'], conversion: 'none', coverage: 'whatever the test returns' })),
+    dimensions: ['tier'],
     filterDimensions: ['tier'],
     settingsSchema: z.unknown(),
     variants: options.variants ?? (() => [{ parameters: {}, dimensions: {} }]),

@@ -1,10 +1,11 @@
 /** Every metric of every kind states in the catalog what an answer lacking something means. */
 import t from 'tap'
 import { ADAPTERS } from '../../src/providers/registry.js'
-import { buildCatalog } from '../../src/routes/catalog-route.js'
+import { catalogResponse } from '../../src/routes/catalog-route.js'
+import { buildCatalog } from '../../src/usage/catalog.js'
 
 t.test('every mapping says what is refused and what reads 0, and the catalog shows it', async t => {
-  const catalog = buildCatalog([])
+  const catalog = catalogResponse(buildCatalog(ADAPTERS), [])
   for (const adapter of ADAPTERS) {
     for (const mapping of adapter.metrics) {
       t.match(mapping.coverage, /refuse/, `${adapter.kind} ${mapping.metric}: what is refused`)

@@ -94,6 +94,17 @@ t.test('variants multiply the windows, and every call has a distinct key', async
   t.equal(new Set(plan.calls.map(call => call.key)).size, 6)
 })
 
+t.test('the call key is the canonical JSON of the variant: typed parameters, key order aside, lists in order', async t => {
+  const keysOf = (parameters: Record<string, unknown>) => {
+    const adapter = fakeAdapter({ variants: () => [{ parameters: parameters as never, dimensions: {} }] })
+    const plan = planSource(adapter, fakeSource(), query('2026-11-01', '2026-11-02'))
+    return plan.status === 'planned' ? plan.calls.map(call => call.key) : []
+  }
+  t.same(keysOf({ types: ['a', 'b'], nested: { x: 1, y: [2] } }), keysOf({ nested: { y: [2], x: 1 }, types: ['a', 'b'] }), 'same call')
+  t.not(keysOf({ types: ['a', 'b'] })[0], keysOf({ types: ['b', 'a'] })[0], 'a list in another order is another request')
+  t.not(keysOf({ types: ['a,b'] })[0], keysOf({ types: ['a', 'b'] })[0], 'values are not joined into one string')
+})
+
 t.test('a bucket longer than the span limit is asked in parts for kinds without native buckets', async t => {
   const plan = planSource(fakeAdapter({ grids: 'any' }), fakeSource(), query('2026-10-01T00:00:00+02:00', '2026-11-01T00:00:00+01:00', 'month', 'Europe/Berlin'))
   if (plan.status !== 'planned') return t.fail('expected a plan')

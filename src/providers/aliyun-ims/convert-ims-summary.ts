@@ -5,8 +5,8 @@
  */
 import type { TimeRange } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
-import { ProviderBuckets } from '../provider-buckets.js'
-import { minutesToSeconds } from '../provider-numbers.js'
+import { ProviderBuckets } from '../utils/provider-buckets.js'
+import { minutesToSeconds } from '../utils/provider-numbers.js'
 import { IMS_FIELDS, IMS_FIELD_NAMES, type ImsSummaryItem } from './ims-api.js'
 
 const SERVICE = 'ims'

@@ -17,10 +17,11 @@
  *   planner; each answer is the total of its own half-open range, so the merger's sum is exact.
  */
 import { z } from 'zod'
-import { UpstreamError, UsageError } from '../../errors.js'
+import { UsageError } from '../../errors.js'
 import type { TimeRange } from '../../time/index.js'
 import type { CallVariant, FetchContext, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
 import { callAliyunRpc } from '../aliyun/aliyun-rpc-call.js'
+import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
 import { convertImsSummary } from './convert-ims-summary.js'
 import { ICE_VERSION, IMS_ACTION, IMS_FIELDS, imsSummaryResponseSchema, type ImsField } from './ims-api.js'
 
@@ -46,6 +47,7 @@ function fieldsOf (metric: string): ImsField[] {
 }
 
 export const imsAdapter: SourceAdapter<ImsSettings> = {
+  specificationVersion: 'v1',
   kind: 'aliyun.ims',
   provider: 'aliyun',
   title: 'Alibaba Intelligent Media Services usage summary (DescribeMeterImsSummary)',
@@ -61,6 +63,8 @@ export const imsAdapter: SourceAdapter<ImsSettings> = {
     { metric: 'recording.duration', providerFields: fieldsOf('recording.duration'), dimensions: ['service', 'mode'], conversion: DURATION_CONVERSION, coverage: IMS_COVERAGE },
     { metric: 'snapshot.count', providerFields: fieldsOf('snapshot.count'), dimensions: ['service', 'mode'], conversion: 'count as reported (no conversion)', coverage: IMS_COVERAGE }
   ],
+  dimensions: ['service', 'mode'],
+  dimensionValues: { service: 'ims' },
   // Every record carries both, so the core's post-filter is exact; nothing can be pushed down.
   filterDimensions: ['service', 'mode'],
   settingsSchema,
@@ -71,13 +75,15 @@ export const imsAdapter: SourceAdapter<ImsSettings> = {
 
   async fetch (call, context) {
     assertAskable(call.window)
-    const answer = await fetchSummary(call.window, call.variant.parameters, context)
-    return { records: convertImsSummary(answer.data, call.window, call.variant.dimensions), requestId: answer.requestId }
+    const answer = await callSummary(call.window, call.variant.parameters, context)
+    const provider = { api: IMS_ACTION, requestId: answer.requestId }
+    const data = parseAnswer(imsSummaryResponseSchema, answer.body, provider).Data
+    return { records: convertAnswer(provider, () => convertImsSummary(data, call.window, call.variant.dimensions)), requestId: answer.requestId }
   }
 }
 
-async function fetchSummary (window: TimeRange, parameters: Readonly<Record<string, string>>, context: FetchContext<unknown>) {
-  const answer = await callAliyunRpc({
+async function callSummary (window: TimeRange, parameters: Readonly<Record<string, string>>, context: FetchContext<unknown>) {
+  return await callAliyunRpc({
     action: IMS_ACTION,
     version: ICE_VERSION,
     parameters: {
@@ -86,14 +92,6 @@ async function fetchSummary (window: TimeRange, parameters: Readonly<Record<stri
       EndTs: String(window.to / SECOND_MS)
     }
   }, context)
-  const parsed = imsSummaryResponseSchema.safeParse(answer.body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new UpstreamError('UPSTREAM_MALFORMED', `${IMS_ACTION} answer does not match its schema: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-      requestId: answer.requestId
-    })
-  }
-  return { data: parsed.data.Data, requestId: answer.requestId }
 }
 
 /** The planner only makes whole-second windows inside the lookback; anything else is a bug here, not a provider error. */

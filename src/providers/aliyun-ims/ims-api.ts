@@ -5,7 +5,7 @@
  * that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { providerInteger } from '../utils/provider-numbers.js'
 
 export const IMS_ACTION = 'DescribeMeterImsSummary'
 export const ICE_VERSION = '2020-11-09'

@@ -13,8 +13,8 @@ import { UpstreamError } from '../../errors.js'
 import type { NativeGrid, TimeRange } from '../../time/index.js'
 import { isOnGrid } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
-import { ProviderBuckets } from '../provider-buckets.js'
-import { minutesToSeconds } from '../provider-numbers.js'
+import { ProviderBuckets } from '../utils/provider-buckets.js'
+import { minutesToSeconds } from '../utils/provider-numbers.js'
 import type { GrtnItem } from './grtn-api.js'
 
 const SERVICE = 'live-grtn'
@@ -30,22 +30,9 @@ export interface GrtnCallShape {
   dimensions: Readonly<Record<string, string>>
   /** The app ids the call named in AppId, or null when it asked for all apps aggregated. */
   apps: readonly string[] | null
-  /** The answer's request id, for the errors a support ticket needs it in. */
-  requestId?: string | null
 }
 
 export function convertGrtnDuration (items: readonly GrtnItem[], shape: GrtnCallShape): UsageRecord[] {
-  try {
-    return convertItems(items, shape)
-  } catch (error) {
-    if (error instanceof UpstreamError && shape.requestId) {
-      throw new UpstreamError('UPSTREAM_MALFORMED', error.message, { requestId: shape.requestId, cause: error })
-    }
-    throw error
-  }
-}
-
-function convertItems (items: readonly GrtnItem[], shape: GrtnCallShape): UsageRecord[] {
   const { window, grid } = shape
   const starts = items.map(item => parseTimeStamp(item.TimeStamp))
   checkBucketGrid(starts, window, grid)

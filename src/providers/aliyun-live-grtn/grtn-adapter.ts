@@ -12,10 +12,10 @@
  *   hourly, silently, for an Interval it does not accept.
  */
 import { z } from 'zod'
-import { UpstreamError } from '../../errors.js'
 import { formatUtcSeconds, type NativeGrid } from '../../time/index.js'
 import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
 import { callAliyunRpc } from '../aliyun/aliyun-rpc-call.js'
+import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
 import { convertGrtnDuration } from './convert-grtn-duration.js'
 import { GRTN_ACTION, GRTN_AREAS, GRTN_REGIONAL_AREAS, LIVE_VERSION, grtnResponseSchema } from './grtn-api.js'
 import { classifyGrtnError } from './grtn-errors.js'
@@ -54,6 +54,7 @@ const settingsSchema = z.object({
 export type LiveGrtnSettings = z.infer<typeof settingsSchema>
 
 export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
+  specificationVersion: 'v1',
   kind: 'aliyun.live-grtn',
   provider: 'aliyun',
   title: 'Alibaba Live co-streaming (GRTN) usage (DescribeLiveGrtnDuration)',
@@ -75,6 +76,8 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
         'which cover everything). An item without MediaType or MediaProfile has that dimension null.'
     }
   ],
+  dimensions: ['service', 'app', 'area', 'mediaType', 'mediaProfile'],
+  dimensionValues: { service: 'live-grtn', area: 'CN, OverSeas, AP1, ...', mediaProfile: '0 for audio-only, 480P, 720P, 1080P' },
   filterDimensions: ['app', 'area', 'mediaType', 'mediaProfile'],
   settingsSchema,
 
@@ -99,20 +102,14 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
     } catch (error) {
       throw classifyGrtnError(error)
     }
-    const parsed = grtnResponseSchema.safeParse(answer.body)
-    if (!parsed.success) {
-      throw new UpstreamError('UPSTREAM_MALFORMED', `${GRTN_ACTION} answer does not match its schema: ${parsed.error.issues[0]?.message ?? ''}`, {
-        requestId: answer.requestId
-      })
-    }
-    const items = parsed.data.StreamDetailData?.StreamData ?? []
-    const records = convertGrtnDuration(items, {
+    const provider = { api: GRTN_ACTION, requestId: answer.requestId }
+    const items = parseAnswer(grtnResponseSchema, answer.body, provider).StreamDetailData?.StreamData ?? []
+    const records = convertAnswer(provider, () => convertGrtnDuration(items, {
       window: call.window,
       grid,
       dimensions: call.variant.dimensions,
-      apps: appIdsOf(call.variant.parameters),
-      requestId: answer.requestId
-    })
+      apps: appIdsOf(call.variant.parameters)
+    }))
     return { records, requestId: answer.requestId }
   }
 }

@@ -5,7 +5,7 @@
  * body that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { integer, itemList, optionalText, requiredText } from '../utils/item-list.js'
 
 export const GRTN_ACTION = 'DescribeLiveGrtnDuration'
 export const LIVE_VERSION = '2016-11-01'
@@ -19,23 +19,23 @@ export type GrtnAreaValue = typeof GRTN_AREAS[number]
 /** Inside OverSeas: configuring one of these beside OverSeas would count its usage twice when grouped by area. */
 export const GRTN_REGIONAL_AREAS: readonly GrtnAreaValue[] = ['AP1', 'AP2', 'AP3', 'NA', 'SA', 'EU', 'MEAA']
 
-const itemSchema = z.object({
-  TimeStamp: z.string(),
-  AppId: z.string().nullish(),
-  MediaType: z.string().nullish(),
+const itemsSchema = itemList({
+  TimeStamp: requiredText,
+  AppId: optionalText,
+  MediaType: optionalText,
   // Documented as a String whose audio-only value is "0"; a number here means the body is not what we think it is.
-  MediaProfile: z.string().nullish(),
+  MediaProfile: optionalText,
   // Minutes. Documented as Long, shown as a string in the docs' JSON sample: both spellings are read, nothing else.
-  Duration: providerInteger
+  Duration: integer
 })
 
 export const grtnResponseSchema = z.object({
   RequestId: z.string().nullish(),
   // The empty-result shape is undocumented: an absent list is read as no usage in the window.
   StreamDetailData: z.object({
-    StreamData: z.array(itemSchema).nullish()
+    StreamData: itemsSchema.nullish()
   }).nullish()
 })
 
-export type GrtnItem = z.infer<typeof itemSchema>
+export type GrtnItem = z.infer<typeof itemsSchema>[number]
 export type GrtnResponse = z.infer<typeof grtnResponseSchema>

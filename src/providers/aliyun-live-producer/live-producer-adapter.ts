@@ -4,11 +4,11 @@
  * (Interval=3600) so any zone whose boundaries are whole UTC hours aligns.
  */
 import { z } from 'zod'
-import { UpstreamError } from '../../errors.js'
 import { formatUtcSeconds, type NativeGrid } from '../../time/index.js'
-import type { Dimension } from '../../usage/catalog.js'
+import type { Dimension } from '../../usage/source-adapter.js'
 import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
 import { callAliyunRpc } from '../aliyun/aliyun-rpc-call.js'
+import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
 import { convertLiveProducerUsage, type LiveProducerSplitField } from './convert-live-producer-usage.js'
 import {
   DURATION_FIELDS, LIVE_PRODUCER_ACTION, LIVE_VERSION, SPLIT_DIMENSIONS, liveProducerResponseSchema
@@ -33,6 +33,7 @@ const PRODUCER_COVERAGE = 'Every item must carry all six duration fields (zeros 
 const SPLIT_NAMES = Object.keys(SPLIT_DIMENSIONS) as Array<keyof typeof SPLIT_DIMENSIONS>
 
 export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
+  specificationVersion: 'v1',
   kind: 'aliyun.live-producer',
   provider: 'aliyun',
   title: 'Alibaba Live production studio usage (DescribeLiveProducerUsageData)',
@@ -57,6 +58,8 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
       coverage: PRODUCER_COVERAGE
     }
   ],
+  dimensions: ['service', 'tier', 'domain', 'region', 'instance', 'type', 'app'],
+  dimensionValues: { service: 'live-producer', type: 'slidelive, universal' },
   filterDimensions: ['domain', 'region', 'instance', 'type', 'app'],
   settingsSchema,
 
@@ -88,14 +91,10 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
         Interval: String(grid.stepMs / 1000)
       }
     }, context)
-    const parsed = liveProducerResponseSchema.safeParse(answer.body)
-    if (!parsed.success) {
-      throw new UpstreamError('UPSTREAM_MALFORMED', `${LIVE_PRODUCER_ACTION} answer does not match its schema: ${parsed.error.issues[0]?.message ?? ''}`, {
-        requestId: answer.requestId
-      })
-    }
-    const items = parsed.data.BillProducerData?.BillProducerDataItem ?? []
-    const records = convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions, splitFieldsOf(call.variant.parameters))
+    const provider = { api: LIVE_PRODUCER_ACTION, requestId: answer.requestId }
+    const items = parseAnswer(liveProducerResponseSchema, answer.body, provider).BillProducerData?.BillProducerDataItem ?? []
+    const records = convertAnswer(provider, () =>
+      convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions, splitFieldsOf(call.variant.parameters)))
     return { records, requestId: answer.requestId }
   }
 }

@@ -5,7 +5,7 @@
  * The raw schema declares only the fields we read, leniently; a body that does not fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { integer, itemList, optionalText, requiredText } from '../utils/item-list.js'
 
 export const LIVE_PRODUCER_ACTION = 'DescribeLiveProducerUsageData'
 export const LIVE_VERSION = '2016-11-01'
@@ -29,26 +29,26 @@ export const DURATION_FIELDS = {
 
 // Minutes. The documented example sends all six durations, zeros included: an absent or null one is not a zero
 // anybody reported, so the answer is refused rather than read as 0.
-const itemSchema = z.object({
-  TimeStamp: z.string(),
-  DomainName: z.string().nullish(),
-  Region: z.string().nullish(),
-  Instance: z.string().nullish(),
-  Type: z.string().nullish(),
-  OutputLdDuration: providerInteger,
-  OutputSdDuration: providerInteger,
-  OutputHdDuration: providerInteger,
-  TranLdDuration: providerInteger,
-  TranSdDuration: providerInteger,
-  TranHdDuration: providerInteger
+const itemsSchema = itemList({
+  TimeStamp: requiredText,
+  DomainName: optionalText,
+  Region: optionalText,
+  Instance: optionalText,
+  Type: optionalText,
+  OutputLdDuration: integer,
+  OutputSdDuration: integer,
+  OutputHdDuration: integer,
+  TranLdDuration: integer,
+  TranSdDuration: integer,
+  TranHdDuration: integer
 })
 
 export const liveProducerResponseSchema = z.object({
   RequestId: z.string().nullish(),
   BillProducerData: z.object({
-    BillProducerDataItem: z.array(itemSchema).nullish()
+    BillProducerDataItem: itemsSchema.nullish()
   }).nullish()
 })
 
-export type LiveProducerItem = z.infer<typeof itemSchema>
+export type LiveProducerItem = z.infer<typeof itemsSchema>[number]
 export type LiveProducerResponse = z.infer<typeof liveProducerResponseSchema>

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { UpstreamError, type UpstreamErrorCode } from '../../errors.js'
+import { safeJson } from '../utils/provider-answer.js'
 
 const aliyunErrorBodySchema = z.object({
   RequestId: z.string().nullish(),
@@ -48,8 +49,4 @@ function parseRetryAfter (value: string | undefined): number | null {
   if (value === undefined || !/^\d{1,9}$/.test(value.trim())) return null
   const milliseconds = Number(value)
   return milliseconds > 0 ? milliseconds : null
-}
-
-export function safeJson (text: string): unknown {
-  try { return JSON.parse(text) } catch { return undefined }
 }

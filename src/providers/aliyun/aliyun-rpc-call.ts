@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto'
 import { UpstreamError } from '../../errors.js'
 import { buildAcs3Headers } from '../../signing/index.js'
 import type { FetchContext } from '../../usage/source-adapter.js'
-import { aliyunErrorFromResponse, safeJson } from './aliyun-error.js'
+import { safeJson } from '../utils/provider-answer.js'
+import { aliyunErrorFromResponse } from './aliyun-error.js'
 
 export interface AliyunRpcCall {
   action: string

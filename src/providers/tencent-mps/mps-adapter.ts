@@ -13,18 +13,17 @@
  *   (UPSTREAM_PARAMETER), never as a silent zero.
  */
 import { z } from 'zod'
-import { UpstreamError, type UpstreamErrorCode } from '../../errors.js'
 import { isOnGrid, type NativeGrid } from '../../time/index.js'
 import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
+import { callTencentApi } from '../tencent/tencent-api-call.js'
+import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
 import { convertMpsUsage, type MpsBreakdown } from './convert-mps-usage.js'
 import {
   MPS_ACTION, MPS_PROCESS_REGIONS, MPS_SERVICE, MPS_TASK_TYPES, MPS_VERSION, mpsUsageResponseSchema
 } from './mps-api.js'
 import { MPS_EXTRA_METRICS, MPS_METRIC_MAPPINGS, metricsOfTaskTypes } from './mps-metrics.js'
 import { DAY_MS, UTC8_DAY_GRID, formatUtcPlus8 } from './mps-time.js'
-import { callTencentApi } from './tencent-api-call.js'
 
-/** Adapter-private marker in a variant's parameters (part of the call key, never sent): read Details by Specification. */
 
 function uniqueList<T extends string> (values: readonly [T, ...T[]], what: string) {
   return z.array(z.enum(values)).min(1, `list at least one ${what}`)
@@ -42,7 +41,19 @@ const settingsSchema = z.object({
 
 export type MpsSettings = z.infer<typeof settingsSchema>
 
-export const mpsAdapter: SourceAdapter<MpsSettings> = {
+/** One call's request lists, sent as they are, and how its answer is read. */
+// A type, not an interface: the spec requires plain JSON data, which only a type alias is checked against.
+export type MpsCallParameters = {
+  /** Types: never empty, never left out (the API would fall back to Transcode alone without a word). */
+  types: string[]
+  /** ProcessRegions: likewise, or the API would answer for ap-guangzhou alone. */
+  regions: string[]
+  /** Details are read only when asked for: Summary and Details together would count the usage twice. */
+  breakdown: MpsBreakdown
+}
+
+export const mpsAdapter: SourceAdapter<MpsSettings, MpsCallParameters> = {
+  specificationVersion: 'v1',
   kind: 'tencent.mps',
   provider: 'tencent',
   title: 'Tencent Cloud MPS usage (DescribeUsageData)',
@@ -57,6 +68,8 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
   settleDelayMs: 36 * 3_600_000,
   metrics: MPS_METRIC_MAPPINGS,
   extraMetrics: MPS_EXTRA_METRICS,
+  dimensions: ['service', 'task', 'region', 'spec'],
+  dimensionValues: { service: 'mps', spec: 'Specification string', task: 'TaskType' },
   filterDimensions: ['region', 'task', 'spec', 'service'],
   settingsSchema,
 
@@ -66,16 +79,15 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
     return metricsOfTaskTypes(unique(filters.task ?? settings.taskTypes))
   },
 
-  variants (query: PushdownQuery, settings: MpsSettings): CallVariant[] {
-    const parameters: Record<string, string> = { Types: JSON.stringify(unique(query.filters.task ?? settings.taskTypes)) }
-    // Details are read only when asked for: Summary and Details together would count the usage twice.
-    const options = { breakdown: query.groupBy.includes('spec') || query.filters.spec !== undefined ? 'specification' : 'summary' }
+  variants (query: PushdownQuery, settings: MpsSettings): Array<CallVariant<MpsCallParameters>> {
+    const types = unique(query.filters.task ?? settings.taskTypes)
+    const breakdown: MpsBreakdown = query.groupBy.includes('spec') || query.filters.spec !== undefined ? 'specification' : 'summary'
     const regions = unique(query.filters.region ?? settings.regions)
     if (query.groupBy.includes('region') || query.filters.region !== undefined) {
-      return regions.map(region => ({ parameters: { ...parameters, ProcessRegions: JSON.stringify([region]) }, dimensions: { region }, options }))
+      return regions.map(region => ({ parameters: { types, regions: [region], breakdown }, dimensions: { region } }))
     }
     const only = regions.length === 1 ? regions[0] : undefined
-    return [{ parameters: { ...parameters, ProcessRegions: JSON.stringify(regions) }, dimensions: only === undefined ? {} : { region: only }, options }]
+    return [{ parameters: { types, regions, breakdown }, dimensions: only === undefined ? {} : { region: only } }]
   },
 
   async fetch (call, context) {
@@ -84,8 +96,7 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
     if (!isOnGrid(window.from, grid) || !isOnGrid(window.to, grid) || window.to <= window.from) {
       throw new RangeError(`window [${window.from}, ${window.to}) is not whole ${grid.label}s`)
     }
-    const { Types: types, ProcessRegions: regions } = call.variant.parameters
-    const breakdown: MpsBreakdown = call.variant.options?.breakdown === 'specification' ? 'specification' : 'summary'
+    const { types, regions, breakdown } = call.variant.parameters
     const answer = await callTencentApi({
       action: MPS_ACTION,
       version: MPS_VERSION,
@@ -94,26 +105,14 @@ export const mpsAdapter: SourceAdapter<MpsSettings> = {
         StartTime: formatUtcPlus8(window.from),
         // The day containing EndTime is included, so the window's last day is named by its start.
         EndTime: formatUtcPlus8(window.to - DAY_MS),
-        // Never left out: the API would fall back to Transcode in ap-guangzhou without a word.
-        Types: types === undefined ? context.source.settings.taskTypes : JSON.parse(types),
-        ProcessRegions: regions === undefined ? context.source.settings.regions : JSON.parse(regions)
+        Types: types,
+        ProcessRegions: regions
       }
     }, context)
-    const parsed = mpsUsageResponseSchema.safeParse(answer.response)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new UpstreamError('UPSTREAM_MALFORMED', `${MPS_ACTION} answer does not match its schema at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`, {
-        requestId: answer.requestId
-      })
-    }
-    const askedTypes: string[] = types === undefined ? context.source.settings.taskTypes : JSON.parse(types)
-    try {
-      const records = convertMpsUsage(parsed.data.Data ?? [], { window, grid, breakdown, dimensions: call.variant.dimensions, taskTypes: askedTypes })
-      return { records, requestId: answer.requestId }
-    } catch (error) {
-      if (error instanceof UpstreamError) throw new UpstreamError(error.code as UpstreamErrorCode, error.message, { requestId: answer.requestId })
-      throw error
-    }
+    const provider = { api: MPS_ACTION, requestId: answer.requestId }
+    const data = parseAnswer(mpsUsageResponseSchema, answer.response, provider).Data ?? []
+    const records = convertAnswer(provider, () => convertMpsUsage(data, { window, grid, breakdown, dimensions: call.variant.dimensions, taskTypes: types }))
+    return { records, requestId: answer.requestId }
   }
 }
 

@@ -5,7 +5,7 @@
  * fit is refused whole.
  */
 import { z } from 'zod'
-import { providerInteger } from '../provider-numbers.js'
+import { integer, itemList, requiredText } from '../utils/item-list.js'
 
 export const MPS_ACTION = 'DescribeUsageData'
 export const MPS_VERSION = '2019-06-12'
@@ -27,20 +27,20 @@ export type MpsTaskType = (typeof MPS_TASK_TYPES)[number]
 export type MpsProcessRegion = (typeof MPS_PROCESS_REGIONS)[number]
 
 // Count and Usage are documented as always present ("output_required"): a missing one is refused, not read as 0.
-const taskStatDataItemSchema = z.object({
-  Time: z.string(),
-  Count: providerInteger,
-  Usage: providerInteger
+const taskStatDataItemsSchema = itemList({
+  Time: requiredText,
+  Count: integer,
+  Usage: integer
 })
 
 const specificationDataItemSchema = z.object({
   Specification: z.string().min(1),
-  Data: z.array(taskStatDataItemSchema).nullable()
+  Data: taskStatDataItemsSchema.nullable()
 })
 
 const taskStatDataSchema = z.object({
   TaskType: z.string().min(1),
-  Summary: z.array(taskStatDataItemSchema).nullable(),
+  Summary: taskStatDataItemsSchema.nullable(),
   // Only read when a query breaks usage down by Specification; absent means no sub-specifications.
   Details: z.array(specificationDataItemSchema).nullish()
 })
@@ -55,6 +55,6 @@ export const mpsUsageResponseSchema = z.object({
   RequestId: z.string().nullish()
 })
 
-export type MpsTaskStatDataItem = z.infer<typeof taskStatDataItemSchema>
+export type MpsTaskStatDataItem = z.infer<typeof taskStatDataItemsSchema>[number]
 export type MpsSpecificationDataItem = z.infer<typeof specificationDataItemSchema>
 export type MpsTaskStatData = z.infer<typeof taskStatDataSchema>

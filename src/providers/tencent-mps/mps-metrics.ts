@@ -6,7 +6,7 @@
  * rather than a guessed one.
  * `Count` (tasks) is tasks.count for every type; every record carries the TaskType as `task`.
  */
-import type { Dimension, MetricDefinition } from '../../usage/catalog.js'
+import type { Dimension, MetricDefinition } from '../../usage/source-adapter.js'
 import type { MetricMapping } from '../../usage/source-adapter.js'
 
 /** Metrics of this kind beyond the canonical catalog; registry.ts registers them with registerMetric. */

@@ -3,7 +3,7 @@ import { fixedClock } from '../../../src/clock.js'
 import { UpstreamError } from '../../../src/errors.js'
 import { createUpstreamHttp } from '../../../src/http/upstream-http.js'
 import { imsAdapter, type ImsSettings } from '../../../src/providers/aliyun-ims/ims-adapter.js'
-import { findMetric } from '../../../src/usage/catalog.js'
+import { CANONICAL_METRICS } from '../../../src/usage/source-adapter.js'
 import {
   IMS_SUMMARY_FIELDS, imsRangeTotals, imsSendsAsString, startImsSimulator, type ImsMeterErrorCode, type ImsSimulator
 } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
@@ -73,7 +73,7 @@ t.test('the adapter describes the API: no native buckets, limits, catalog', asyn
   const fields = imsAdapter.metrics.flatMap(mapping => mapping.providerFields).sort()
   t.same(fields, [...IMS_SUMMARY_FIELDS].sort(), 'all eight fields are mapped, each once')
   for (const mapping of imsAdapter.metrics) {
-    t.ok(findMetric(mapping.metric), `${mapping.metric} is canonical`)
+    t.ok(CANONICAL_METRICS.some(metric => metric.name === mapping.metric), `${mapping.metric} is canonical`)
     t.same(mapping.dimensions, ['service', 'mode'])
     if (mapping.metric === 'snapshot.count') t.match(mapping.conversion, /no conversion/)
     else t.equal(mapping.conversion, 'minutes × 60 (unit assumed: not documented for this API)')

@@ -3,6 +3,7 @@ import { UpstreamError } from '../../../src/errors.js'
 import { GRTN_FIVE_MINUTES, GRTN_HOURLY } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
 import { checkBucketGrid, convertGrtnDuration, type GrtnCallShape } from '../../../src/providers/aliyun-live-grtn/convert-grtn-duration.js'
 import { grtnResponseSchema, type GrtnItem } from '../../../src/providers/aliyun-live-grtn/grtn-api.js'
+import { convertAnswer } from '../../../src/providers/utils/provider-answer.js'
 
 const at = (text: string): number => Date.parse(text)
 const HOURLY_WINDOW = { from: at('2026-11-10T00:00:00Z'), to: at('2026-11-10T03:00:00Z') }
@@ -135,7 +136,8 @@ t.test('the hourly fallback is recognised and refused when 5-minute buckets were
 })
 
 t.test('a refused answer keeps the request id for the support ticket', async t => {
-  const error = t.throws(() => convertGrtnDuration(parse([item({ TimeStamp: '2026-11-10T01:05:00Z' })]), shape({ requestId: 'REQ-42' }))) as unknown
+  const answer = { api: 'DescribeLiveGrtnDuration', requestId: 'REQ-42' }
+  const error = t.throws(() => convertAnswer(answer, () => convertGrtnDuration(parse([item({ TimeStamp: '2026-11-10T01:05:00Z' })]), shape()))) as unknown
   t.ok(error instanceof UpstreamError)
   t.equal((error as UpstreamError).requestId, 'REQ-42')
   t.equal((error as UpstreamError).code, 'UPSTREAM_MALFORMED')

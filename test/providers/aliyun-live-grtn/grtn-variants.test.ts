@@ -1,6 +1,6 @@
 import t from 'tap'
 import { GRTN_FIVE_MINUTES, GRTN_HOURLY, liveGrtnAdapter, type LiveGrtnSettings } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
-import type { Dimension } from '../../../src/usage/catalog.js'
+import type { Dimension } from '../../../src/usage/source-adapter.js'
 import type { PushdownQuery } from '../../../src/usage/source-adapter.js'
 
 const APP_IDS = Array.from({ length: 75 }, (_, index) => `app-${String(index).padStart(2, '0')}`)

@@ -1,11 +1,5 @@
 import t from 'tap'
-import { liveProducerAdapter } from '../../../src/providers/aliyun-live-producer/live-producer-adapter.js'
-import { startLiveProducerSimulator } from '../../../src/simulators/index.js'
 import { runAdapterContract } from '../contract.js'
+import { contractSubject } from './contract-subject.js'
 
-await runAdapterContract(t, {
-  adapter: liveProducerAdapter,
-  startSimulator: startLiveProducerSimulator,
-  granularity: 'day',
-  zone: 'Asia/Shanghai'
-})
+await runAdapterContract(t, contractSubject)

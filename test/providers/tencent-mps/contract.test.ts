@@ -1,17 +1,5 @@
 import t from 'tap'
-import { mpsAdapter } from '../../../src/providers/tencent-mps/mps-adapter.js'
-import { MPS_EXTRA_METRICS } from '../../../src/providers/tencent-mps/mps-metrics.js'
-import { mpsUsageTotal, startTencentMpsSimulator } from '../../../src/simulators/tencent-mps/tencent-mps-simulator.js'
-import { registerMetric } from '../../../src/usage/catalog.js'
-import { TEST_NOW } from '../../support/test-service.js'
 import { runAdapterContract } from '../contract.js'
+import { contractSubject } from './contract-subject.js'
 
-for (const metric of MPS_EXTRA_METRICS) registerMetric(metric)
-
-await runAdapterContract(t, {
-  adapter: mpsAdapter,
-  startSimulator: startTencentMpsSimulator,
-  granularity: 'day',
-  zone: 'Asia/Shanghai',
-  truth: range => mpsUsageTotal(range, { now: TEST_NOW })
-})
+await runAdapterContract(t, contractSubject)

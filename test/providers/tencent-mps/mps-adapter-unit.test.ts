@@ -1,9 +1,9 @@
 import t from 'tap'
-import { findMetric } from '../../../src/usage/catalog.js'
+import { CANONICAL_METRICS } from '../../../src/usage/source-adapter.js'
 import { mpsAdapter, type MpsSettings } from '../../../src/providers/tencent-mps/mps-adapter.js'
 import { MPS_PROCESS_REGIONS, MPS_TASK_TYPES } from '../../../src/providers/tencent-mps/mps-api.js'
 import { MPS_EXTRA_METRICS, USAGE_METRIC_BY_TASK_TYPE } from '../../../src/providers/tencent-mps/mps-metrics.js'
-import { classifyTencentCode, tencentHttpError } from '../../../src/providers/tencent-mps/tencent-error.js'
+import { classifyTencentCode, tencentHttpError } from '../../../src/providers/tencent/tencent-error.js'
 import type { PushdownQuery } from '../../../src/usage/source-adapter.js'
 
 const settings = (input: unknown = {}): MpsSettings => mpsAdapter.settingsSchema.parse(input)
@@ -28,34 +28,32 @@ t.test('settings: every documented region and type by default, strictly validate
 
 t.test('variants: always explicit Types and ProcessRegions; one call for all regions unless region matters', async t => {
   t.same(mpsAdapter.variants(query(), settings()), [{
-    parameters: { Types: JSON.stringify(MPS_TASK_TYPES), ProcessRegions: JSON.stringify(MPS_PROCESS_REGIONS) },
-    dimensions: {},
-    options: { breakdown: 'summary' }
+    parameters: { types: [...MPS_TASK_TYPES], regions: [...MPS_PROCESS_REGIONS], breakdown: 'summary' },
+    dimensions: {}
   }])
   t.same(mpsAdapter.variants(query({ groupBy: ['task'] }), settings({ regions: ['ap-hongkong'], taskTypes: ['Snapshot'] })), [{
-    parameters: { Types: '["Snapshot"]', ProcessRegions: '["ap-hongkong"]' },
-    dimensions: { region: 'ap-hongkong' },
-    options: { breakdown: 'summary' }
+    parameters: { types: ['Snapshot'], regions: ['ap-hongkong'], breakdown: 'summary' },
+    dimensions: { region: 'ap-hongkong' }
   }], 'a single configured region is named on its records')
 })
 
 t.test('variants: groupBy=region or a region filter is one call per region, each record carrying it', async t => {
   const configured = settings({ regions: ['ap-guangzhou', 'ap-singapore', 'eu-frankfurt'], taskTypes: ['Transcode'] })
-  t.same(mpsAdapter.variants(query({ groupBy: ['region'] }), configured).map(variant => [variant.parameters.ProcessRegions, variant.dimensions]), [
-    ['["ap-guangzhou"]', { region: 'ap-guangzhou' }], ['["ap-singapore"]', { region: 'ap-singapore' }], ['["eu-frankfurt"]', { region: 'eu-frankfurt' }]
+  t.same(mpsAdapter.variants(query({ groupBy: ['region'] }), configured).map(variant => [variant.parameters.regions, variant.dimensions]), [
+    [['ap-guangzhou'], { region: 'ap-guangzhou' }], [['ap-singapore'], { region: 'ap-singapore' }], [['eu-frankfurt'], { region: 'eu-frankfurt' }]
   ])
-  t.same(mpsAdapter.variants(query({ filters: { region: ['ap-singapore', 'ap-tokyo', 'ap-singapore'] } }), configured).map(variant => [variant.parameters.ProcessRegions, variant.dimensions]), [
-    ['["ap-singapore"]', { region: 'ap-singapore' }], ['["ap-tokyo"]', { region: 'ap-tokyo' }]
+  t.same(mpsAdapter.variants(query({ filters: { region: ['ap-singapore', 'ap-tokyo', 'ap-singapore'] } }), configured).map(variant => [variant.parameters.regions, variant.dimensions]), [
+    [['ap-singapore'], { region: 'ap-singapore' }], [['ap-tokyo'], { region: 'ap-tokyo' }]
   ], 'a filter value outside the configured regions is still asked for (once)')
 })
 
 t.test('variants: a task filter is pushed down as Types; spec switches to Details', async t => {
   const [filtered] = mpsAdapter.variants(query({ filters: { task: ['Enhance', 'AIReview'] } }), settings({ taskTypes: ['Transcode'] }))
-  t.equal(filtered!.parameters.Types, '["Enhance","AIReview"]')
-  t.equal(filtered!.options?.breakdown, 'summary')
+  t.same(filtered!.parameters.types, ['Enhance', 'AIReview'])
+  t.equal(filtered!.parameters.breakdown, 'summary')
   for (const spec of [query({ groupBy: ['spec'] }), query({ filters: { spec: ['Audio'] } })]) {
     const [variant] = mpsAdapter.variants(spec, settings())
-    t.equal(variant!.options?.breakdown, 'specification')
+    t.equal(variant!.parameters.breakdown, 'specification')
   }
 })
 
@@ -70,7 +68,7 @@ t.test('the kind: UTC+08:00 days only, documented limits, a settle delay past to
 t.test('metrics: every mapped metric is canonical or one of the extra metrics, and every extra one is mapped', async t => {
   const extra = new Map(MPS_EXTRA_METRICS.map(metric => [metric.name, metric]))
   const mapped = mpsAdapter.metrics.map(mapping => mapping.metric)
-  for (const metric of mapped) t.ok(findMetric(metric) !== undefined || extra.has(metric), metric)
+  for (const metric of mapped) t.ok(CANONICAL_METRICS.some(canonical => canonical.name === metric) || extra.has(metric), metric)
   for (const metric of extra.keys()) {
     t.ok(mapped.includes(metric), `${metric} is mapped`)
     t.match(metric, /^mps\./)

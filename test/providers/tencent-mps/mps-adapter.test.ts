@@ -7,20 +7,15 @@ import { fixedClock } from '../../../src/clock.js'
 import { UpstreamError } from '../../../src/errors.js'
 import { createUpstreamHttp } from '../../../src/http/upstream-http.js'
 import { mpsAdapter, type MpsSettings } from '../../../src/providers/tencent-mps/mps-adapter.js'
-import { MPS_EXTRA_METRICS } from '../../../src/providers/tencent-mps/mps-metrics.js'
-import { callTencentApi } from '../../../src/providers/tencent-mps/tencent-api-call.js'
+import { callTencentApi } from '../../../src/providers/tencent/tencent-api-call.js'
 import type { SimulatedAccount } from '../../../src/simulators/index.js'
 import type { RunningSimulator } from '../../../src/simulators/shared/simulator-server.js'
 import { MPS_ACTIVE_REGIONS, mpsUsageTotal, startTencentMpsSimulator } from '../../../src/simulators/tencent-mps/tencent-mps-simulator.js'
 import { listBuckets, type Granularity, type TimeRange } from '../../../src/time/index.js'
-import { registerMetric } from '../../../src/usage/catalog.js'
 import { planSource } from '../../../src/usage/plan-source.js'
 import type { FetchResult, PushdownQuery, SourceConfig, UpstreamCall, UsageRecord } from '../../../src/usage/source-adapter.js'
 import { TEST_NOW, startTestService } from '../../support/test-service.js'
 import { SESSION_ACCOUNT, TENCENT_ACCOUNT } from './tencent-test-client.js'
-
-// What src/providers/registry.ts does at startup for every adapter's extra metrics.
-for (const metric of MPS_EXTRA_METRICS) registerMetric(metric)
 
 type TapTest = Parameters<Parameters<typeof t.test>[0]>[0]
 

@@ -1,13 +1,14 @@
 // Provider facts: docs/providers/README.md#tencent-gateway
 /**
  * One Tencent Cloud API 3.0 call: POST / with a JSON body, signed with TC3-HMAC-SHA256 as the official SDKs do
- * (content-type and host signed, the host without its port). Nothing here is MPS-specific, so a later Tencent
- * kind can move this file to src/providers/tencent/.
+ * (content-type and host signed, the host without its port).
+ * Shared by every Tencent kind.
  */
 import { UpstreamError } from '../../errors.js'
 import { signTc3 } from '../../signing/index.js'
 import type { FetchContext } from '../../usage/source-adapter.js'
-import { safeJson, tencentApiError, tencentErrorSchema, tencentHttpError } from './tencent-error.js'
+import { safeJson } from '../utils/provider-answer.js'
+import { tencentApiError, tencentErrorSchema, tencentHttpError } from './tencent-error.js'
 
 export const TENCENT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { UpstreamError, type UpstreamErrorCode } from '../../errors.js'
+import { safeJson } from '../utils/provider-answer.js'
 
 export const tencentErrorSchema = z.object({
   Code: z.string(),
@@ -59,8 +60,4 @@ export function tencentHttpError (response: { status: number, body: string }): U
     ? `HTTP ${response.status}: ${error.Code}: ${error.Message ?? 'no message'}`
     : `HTTP ${response.status} without a Tencent Cloud error body`
   return new UpstreamError(code, message, { providerCode: error?.Code ?? null, requestId, httpStatus: response.status })
-}
-
-export function safeJson (text: string): unknown {
-  try { return JSON.parse(text) } catch { return undefined }
 }

@@ -4,7 +4,7 @@
  * UPSTREAM_MALFORMED. The key is the provider's (its record fields), never the canonical records a converter makes
  * from one provider record, which legitimately share a start (one record per tier, per field, ...).
  */
-import { UpstreamError } from '../errors.js'
+import { UpstreamError } from '../../errors.js'
 
 /** Stands for an absent field in a key, so that an absent value and an empty string stay different buckets. */
 const ABSENT = '\u0001'
