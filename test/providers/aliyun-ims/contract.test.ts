@@ -10,5 +10,6 @@ await runAdapterContract(t, {
   startSimulator: startImsSimulator,
   granularity: 'day',
   zone: 'Asia/Kolkata',
-  truth: range => imsTruth(range, TEST_NOW)
+  truth: range => imsTruth(range, TEST_NOW),
+  freeTextDimension: { none: 'a summary day holds a date and fixed usage fields; every dimension is one the adapter names' }
 })

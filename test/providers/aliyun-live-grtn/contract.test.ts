@@ -10,5 +10,6 @@ await runAdapterContract(t, {
   startSimulator: startLiveGrtnSimulator,
   granularity: 'day',
   zone: 'Asia/Kolkata',
-  truth: range => grtnTotalMinutes({ ...range, now: TEST_NOW }) * 60
+  truth: range => grtnTotalMinutes({ ...range, now: TEST_NOW }) * 60,
+  freeTextDimension: { groupBy: 'mediaProfile' }
 })

@@ -7,5 +7,6 @@ await runAdapterContract(t, {
   adapter: liveProducerAdapter,
   startSimulator: startLiveProducerSimulator,
   granularity: 'day',
-  zone: 'Asia/Shanghai'
+  zone: 'Asia/Shanghai',
+  freeTextDimension: { groupBy: 'domain' }
 })
