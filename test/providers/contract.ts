@@ -232,7 +232,7 @@ export function runAdapterContract (t: Test, subject: ContractSubject): Promise<
         t.notOk(csv.text.replaceAll('\r\n', '').includes('\n'), 'every line ends in CRLF')
         const cell = `"'${FORMULA_VALUE.replaceAll('"', '""')}"`
         t.ok(csv.text.includes(`,${cell},`), `the value is written as ${cell}`)
-        t.notOk(csv.text.includes(`,${FORMULA_VALUE.slice(0, 10)}`), 'no cell starts with the formula')
+        t.notMatch(csv.text, /(^|,)"?[=+\-@]/m, 'no cell starts with a formula character')
       } finally {
         simulator.faults.clear()
       }
