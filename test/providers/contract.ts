@@ -1,13 +1,18 @@
 /**
  * The contract every adapter meets, run against its own simulator through the whole service:
  * happy range, nothing yet to report, window seams, throttling, 5xx, malformed bodies, hostile bodies in the API's
- * own shape (a record twice, a usage field absent, integers past 2^53 - 1), auth failure, out-of-lookback.
- * Each adapter's contract.test.ts calls runAdapterContract once.
+ * own shape (a record twice, a usage field absent, integers past 2^53 - 1, a formula as a dimension value), hostile
+ * error messages in the API's own error body (8 MiB long, echoing the caller's secret), a retry hint past the
+ * deadline, auth failure, out-of-lookback. Each adapter's contract.test.ts calls runAdapterContract once.
  */
 import type { Test } from 'tap'
-import { LARGE_VALUE, UNSAFE_INTEGER, type Fault, type SimulatorStarter } from '../../src/simulators/index.js'
+import { createUpstreamCallLogger } from '../../src/observability/upstream-call-log.js'
+import {
+  FORMULA_VALUE, HUGE_MESSAGE_MARKER, LARGE_VALUE, UNSAFE_INTEGER, secretEchoForms, type Fault, type SimulatedAccount, type SimulatorStarter
+} from '../../src/simulators/index.js'
 import type { Granularity } from '../../src/time/index.js'
 import type { SourceAdapter } from '../../src/usage/source-adapter.js'
+import { captureLogs } from '../support/log-capture.js'
 import { TEST_NOW, startTestService } from '../support/test-service.js'
 
 export interface ContractSubject {
@@ -19,28 +24,46 @@ export interface ContractSubject {
   zone: string
   /** The simulator's own total (canonical units, all metrics) for [from, to), when it can say. */
   truth?: (range: { from: number, to: number }) => number
+  /**
+   * The dimension (a groupBy name) a provider's record fills with free text the simulator's 'formula-dimension'
+   * fault sets to a formula, or why the kind's records carry none.
+   */
+  freeTextDimension: { groupBy: string } | { none: string }
 }
+
+/** A secret with characters that change when percent-encoded, 30 characters so its base64 form has no padding. */
+const CONTRACT_ACCOUNT: SimulatedAccount = { accessKeyId: 'LTAIcontract0001', accessKeySecret: 'contract+secret/00001=not/used' }
+const WRONG_SECRET = 'not-the-secret'
+/** What a caller may receive, whatever a provider sends. */
+const ANSWER_LIMIT = 64 * 1024
+const occurrences = (text: string, part: string): number => text.split(part).length - 1
 
 const DAY = 86_400_000
 
 export function runAdapterContract (t: Test, subject: ContractSubject): Promise<void> {
   return t.test(`adapter contract: ${subject.adapter.kind}`, async t => {
-    const service = await startTestService(t, [
-      { id: 'good', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings },
-      { id: 'bad-secret', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings, wrongSecret: true }
-    ], { cache: false }) // each case must reach the simulator; caching has tests of its own
+    // The service's own logger and redactor, as the runtime sets them up, so log lines can be checked too.
+    const logs = captureLogs({ level: 'trace', secrets: [CONTRACT_ACCOUNT.accessKeySecret, WRONG_SECRET] })
+    const good = { id: 'good', adapter: subject.adapter, startSimulator: subject.startSimulator, settings: subject.settings }
+    const service = await startTestService(t, [good, { ...good, id: 'bad-secret', wrongSecret: true }], {
+      cache: false, // each case must reach the simulator; caching has tests of its own
+      account: CONTRACT_ACCOUNT,
+      logger: logs.logger,
+      onCall: createUpstreamCallLogger(logs.logger)
+    })
     const simulator = service.simulators.good!
     const base = `granularity=${subject.granularity}&tz=${encodeURIComponent(subject.zone)}`
     const usage = (from: string, to: string, extra = 'source=good') => service.get(`/usage?from=${from}&to=${to}&${base}&${extra}`)
     const totalOf = (json: any): number => json.series.reduce((sum: number, series: any) => sum + (series.total ?? 0), 0)
-    const withFault = async (fault: Fault, check: (json: any, status: number) => void) => {
+    const withFault = async (fault: Fault, check: (json: any, status: number, text: string) => void, checkStrict?: (text: string) => void) => {
       simulator.faults.inject(fault, Number.POSITIVE_INFINITY)
       try {
         const response = await usage('2026-11-10', '2026-11-12')
-        check(response.json, response.status)
+        check(response.json, response.status, response.text)
         const strict = await usage('2026-11-10', '2026-11-12', 'source=good&strict=true')
         t.equal(strict.status, 502, `${fault.kind}: strict=true is a 502, never a silent partial`)
         t.equal(strict.json.error.code, 'SOURCE_FAILED')
+        checkStrict?.(strict.text)
       } finally {
         simulator.faults.clear()
       }
@@ -136,13 +159,92 @@ export function runAdapterContract (t: Test, subject: ContractSubject): Promise<
       })
     }
 
+    t.test('a retry hint past the deadline: throttled at once with the provider code and request id, never a 504', async t => {
+      // Retries allowed, but each would start long after the deadline: an hour's x-acs-retry-after where the API
+      // sends one, a minute's backoff where it sends none.
+      const patient = await startTestService(t, [good], {
+        cache: false, account: CONTRACT_ACCOUNT, retry: { maxAttempts: 4, baseDelayMs: 60_000, maxDelayMs: 60_000 }
+      })
+      const throttling = patient.simulators.good!
+      throttling.faults.inject({ kind: 'throttle', retryAfterMs: 3_600_000 }, Number.POSITIVE_INFINITY)
+      const response = await patient.get(`/usage?from=2026-11-10&to=2026-11-12&${base}&source=good&timeout=2`)
+      t.equal(response.status, 200, `an answer, not a 504 DEADLINE_EXCEEDED: ${response.text.slice(0, 300)}`)
+      t.equal(response.json.complete, false)
+      const [source] = response.json.sources
+      t.equal(source.status, 'failed')
+      t.equal(source.error.code, 'UPSTREAM_THROTTLED')
+      t.ok(source.error.providerCode, "the provider's code")
+      t.ok(source.error.requestId, "the provider's request id")
+      t.ok(throttling.stats.count() >= 1)
+      t.equal(throttling.stats.count(), throttling.stats.throttled(), 'every call refused once, none retried')
+      const strict = await patient.get(`/usage?from=2026-11-10&to=2026-11-12&${base}&source=good&timeout=2&strict=true`)
+      t.same([strict.status, strict.json.error.code], [502, 'SOURCE_FAILED'], 'strict: a 502 naming the source, not a 504')
+    })
+
+    // Hostile error messages in the API's own error body: the shared gateway pipeline answers these for every cloud.
+    t.test('an 8 MiB error message: a small answer holding the message once, cut with a note', async () => {
+      const heldOnce = (text: string, where: string) => {
+        t.ok(text.length < ANSWER_LIMIT, `${where} of ${text.length} characters`)
+        t.equal(occurrences(text, HUGE_MESSAGE_MARKER), 1, `the message appears once in the ${where}`)
+      }
+      await withFault({ kind: 'huge-message' }, (json, status, text) => {
+        expectFailed('UPSTREAM_SERVER')(json, status)
+        heldOnce(text, 'answer')
+        const error = json.sources[0].error
+        t.ok(error.providerCode, "the provider's code is kept")
+        t.ok(error.requestId, "the provider's request id is kept")
+        t.ok(error.message.startsWith(`${error.providerCode}: ${HUGE_MESSAGE_MARKER}`), error.message.slice(0, 100))
+        t.match(error.message, /… \(\d+ more characters cut\)$/, 'the note says the message was cut')
+        t.ok(error.message.length <= 512, `${error.message.length} characters kept`)
+      }, text => heldOnce(text, 'strict error body'))
+    })
+
+    t.test("an error message echoing the caller's secret: no form of it in answers or logs", async t => {
+      const forms = secretEchoForms(CONTRACT_ACCOUNT.accessKeySecret)
+      const leaked = (text: string) => forms.filter(form => text.includes(form))
+      const linesBefore = logs.lines.length
+      await withFault({ kind: 'secret-echo' }, (json, status, text) => {
+        expectFailed('UPSTREAM_AUTH')(json, status)
+        t.ok(json.sources[0].error.providerCode, "the provider's code is kept")
+        t.match(json.sources[0].error.message, /\[redacted\]/, 'the message is kept, redacted')
+        t.same(leaked(text), [], 'no form of the secret in the answer')
+      }, text => t.same(leaked(text), [], 'nor in the strict error body'))
+      const lines = logs.lines.slice(linesBefore)
+      t.ok(lines.some(line => line.includes('upstream call failed')), 'the failed calls were logged')
+      t.same(lines.filter(line => leaked(line).length > 0), [], 'no form of the secret in any log line')
+    })
+
+    t.test('a formula as a dimension value: neutralised in CSV, verbatim in JSON', async t => {
+      const dimension = subject.freeTextDimension
+      if ('none' in dimension) {
+        t.comment(`${subject.adapter.kind}: no free-text dimension (${dimension.none})`)
+        return
+      }
+      simulator.faults.inject({ kind: 'formula-dimension' }, Number.POSITIVE_INFINITY)
+      try {
+        const json = await usage('2026-11-10', '2026-11-12', `source=good&groupBy=${dimension.groupBy}`)
+        t.equal(json.json.complete, true, json.text.slice(0, 300))
+        t.ok(json.json.series.some((series: any) => series.dimensions[dimension.groupBy] === FORMULA_VALUE), 'the JSON answer carries the value verbatim')
+        const csv = await usage('2026-11-10', '2026-11-12', `source=good&groupBy=${dimension.groupBy}&format=csv`)
+        t.equal(csv.status, 200)
+        t.match(String(csv.headers['content-type']), /^text\/csv/)
+        t.ok(csv.text.endsWith('\r\n'), 'the last line ends in CRLF')
+        t.notOk(csv.text.replaceAll('\r\n', '').includes('\n'), 'every line ends in CRLF')
+        const cell = `"'${FORMULA_VALUE.replaceAll('"', '""')}"`
+        t.ok(csv.text.includes(`,${cell},`), `the value is written as ${cell}`)
+        t.notMatch(csv.text, /(^|,)"?[=+\-@]/m, 'no cell starts with a formula character')
+      } finally {
+        simulator.faults.clear()
+      }
+    })
+
     t.test('auth failure: a wrong secret is a typed auth error with the provider code and request id', async t => {
       const response = await usage('2026-11-10', '2026-11-12', 'source=bad-secret')
       t.equal(response.json.sources[0].status, 'failed')
       t.equal(response.json.sources[0].error.code, 'UPSTREAM_AUTH')
       t.ok(response.json.sources[0].error.providerCode)
       t.ok(response.json.sources[0].error.requestId)
-      t.notMatch(response.text, /test-secret-0001|not-the-secret/, 'no secret in the answer')
+      t.notOk(response.text.includes(CONTRACT_ACCOUNT.accessKeySecret) || response.text.includes(WRONG_SECRET), 'no secret in the answer')
     })
 
     t.test('out of lookback: that part is null and incomplete, the source out_of_range', async t => {

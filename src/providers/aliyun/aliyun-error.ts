@@ -27,7 +27,7 @@ export function classifyAliyunCode (code: string, httpStatus: number): UpstreamE
 /** Maps a non-2xx Alibaba answer to a typed error carrying the provider's code and request id. */
 export function aliyunErrorFromResponse (response: { status: number, headers: Record<string, string>, body: string }): UpstreamError {
   const retryAfterMs = parseRetryAfter(response.headers['x-acs-retry-after'])
-  const parsed = aliyunErrorBodySchema.safeParse(safeJson(response.body))
+  const parsed = aliyunErrorBodySchema.safeParse(safeJson(response.body) ?? stringFieldsOfCutJson(response.body))
   const body = parsed.success ? parsed.data : {}
   const providerCode = body.Code ?? null
   const code: UpstreamErrorCode = providerCode
@@ -38,7 +38,7 @@ export function aliyunErrorFromResponse (response: { status: number, headers: Re
     : `HTTP ${response.status} without an Alibaba error body`
   return new UpstreamError(retryAfterMs !== null ? 'UPSTREAM_THROTTLED' : code, message, {
     providerCode,
-    requestId: body.RequestId ?? null,
+    requestId: body.RequestId ?? response.headers['x-acs-request-id'] ?? null,
     httpStatus: response.status,
     retryAfterMs
   })
@@ -50,3 +50,28 @@ function parseRetryAfter (value: string | undefined): number | null {
   const milliseconds = Number(value)
   return milliseconds > 0 ? milliseconds : null
 }
+
+/**
+ * The string fields of a JSON object whose text was cut short: an error body past the size the transport reads
+ * (a megabytes-long Message) still names its Code and RequestId before the cut, and the Message's start is kept.
+ */
+function stringFieldsOfCutJson (text: string): Record<string, string> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined
+  const fields: Record<string, string> = {}
+  // A complete "Name":"value" pair, or the last value, open where the text was cut.
+  for (const match of text.matchAll(/"(\w+)"\s*:\s*"((?:[^"\\]|\\.)*)(?:"|\\?$)/g)) {
+    const value = jsonStringValue(match[2]!)
+    if (value !== undefined) fields[match[1]!] ??= value
+  }
+  return fields
+}
+
+/** The value of a JSON string's inside; an escape cut in the middle at its end is dropped. */
+function jsonStringValue (inside: string): string | undefined {
+  for (const candidate of [inside, inside.replace(/\\u[0-9a-fA-F]{0,3}$/, '')]) {
+    const value = safeJson(`"${candidate}"`)
+    if (typeof value === 'string') return value
+  }
+  return undefined
+}
+

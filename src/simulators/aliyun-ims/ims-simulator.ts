@@ -57,8 +57,11 @@ export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context:
   }
 }
 
-/** Shape faults on the Data object: a second copy, MpsTranscodeDuration left out, or made too large. */
-export const hostileImsBody = hostileFirstRecord((body) => body.Data as Array<Record<string, unknown>> | undefined, 'MpsTranscodeDuration')
+/**
+ * Shape faults on the Data object: a second copy, MpsTranscodeDuration left out, or made too large. Its fields are
+ * fixed usage fields: nothing in it becomes a free-text dimension.
+ */
+export const hostileImsBody = hostileFirstRecord((body) => body.Data as Array<Record<string, unknown>> | undefined, 'MpsTranscodeDuration', null)
 
 export async function startImsSimulator (options: SimulatorStartOptions): Promise<ImsSimulator> {
   const meterFaults = new ImsMeterFaults()

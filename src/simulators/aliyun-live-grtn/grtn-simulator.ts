@@ -65,10 +65,14 @@ function itemGroups (series: readonly GrtnSeries[], apps: readonly string[] | nu
   return groups
 }
 
-/** Shape faults on the first StreamData item: repeated, Duration left out, or made too large (as a numeric string). */
+/**
+ * Shape faults on the first StreamData item: repeated, Duration left out or made too large (as a numeric string),
+ * MediaProfile (a name the customer chose) a formula.
+ */
 export const hostileGrtnBody = hostileFirstRecord(
   (body) => (body.StreamDetailData as { StreamData?: Array<Record<string, unknown>> } | undefined)?.StreamData,
-  'Duration'
+  'Duration',
+  'MediaProfile'
 )
 
 export async function startLiveGrtnSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {

@@ -80,10 +80,11 @@ function groupBySplit (
   return [...groups.values()]
 }
 
-/** Shape faults on the first item: repeated, OutputLdDuration left out, or made too large. */
+/** Shape faults on the first item: repeated, OutputLdDuration left out or made too large, DomainName a formula. */
 export const hostileProducerBody = hostileFirstRecord(
   (body) => (body.BillProducerData as { BillProducerDataItem?: Array<Record<string, unknown>> } | undefined)?.BillProducerDataItem,
-  'OutputLdDuration'
+  'OutputLdDuration',
+  'DomainName'
 )
 
 export async function startLiveProducerSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {

@@ -109,6 +109,8 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     unknownAction: () => gatewayError('InvalidAction.NotFound'),
     throttled: () => gatewayError('Throttling.User'),
     internalError: () => gatewayError('InternalError'),
+    signatureMismatch: () => gatewayError('SignatureDoesNotMatch'),
+    secretOf: (accessKeyId) => options.accounts.find(account => account.accessKeyId === accessKeyId)?.accessKeySecret,
     errorAnswer,
     successAnswer: (received, success, requestId, fault) => successAnswer(received, success.body, requestId, fault),
     faultAnswer

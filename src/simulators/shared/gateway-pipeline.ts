@@ -7,15 +7,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { systemClock } from '../../clock.js'
 import { FaultInjector, type Fault } from './fault-injector.js'
+import { hugeMessage, secretEchoMessage } from './hostile-messages.js'
 import { SimulatorStats, playTransportFault, startLoopbackServer, waitSimulatedLatency, type RunningSimulator, type SimulatorCall, type SimulatorStartOptions } from './simulator-server.js'
 import { createSlidingWindowLimiter } from './sliding-window-limiter.js'
 
 export interface GatewayAnswer { status: number, code: string | null, headers: Record<string, string>, body: string }
 
 /** Who calls which action once every check before the action lookup passed, or the refusal. */
+/** What every cloud's errors carry: the pipeline rewrites the message of hostile-message faults. */
+export interface GatewayFailure { code: string, message: string }
+
 export type GatewayAdmission<Failure> = { ok: true, accessKeyId: string, action: string } | { ok: false, error: Failure }
 
-export interface GatewayCloud<Received, Handler, Success, Failure extends { code: string }> {
+export interface GatewayCloud<Received, Handler, Success, Failure extends GatewayFailure> {
   read: (request: IncomingMessage) => Promise<Received>
   /** What the call log notes of a request, whatever its fate. */
   describe: (received: Received) => Pick<SimulatorCall, 'action' | 'accessKeyId' | 'parameters'>
@@ -29,6 +33,10 @@ export interface GatewayCloud<Received, Handler, Success, Failure extends { code
   unknownAction: (action: string) => Failure
   throttled: () => Failure
   internalError: () => Failure
+  /** The error for a request signed with the wrong secret. */
+  signatureMismatch: () => Failure
+  /** The secret of a simulated account, so a 'secret-echo' fault can echo it. */
+  secretOf: (accessKeyId: string) => string | undefined
   errorAnswer: (error: Failure, requestId: string) => GatewayAnswer
   /** The success on the wire; a 'truncated' or 'wrong-types' fault corrupts it here. */
   successAnswer: (received: Received, success: Success, requestId: string, fault: Fault | undefined) => GatewayAnswer
@@ -43,7 +51,7 @@ export interface GatewayOptions<Handler> extends Omit<SimulatorStartOptions, 'qp
 
 interface Decision<Success, Failure> { result: Success | Failure, admitted: boolean }
 
-export async function startSimulatedGateway<Received, Handler, Success, Failure extends { code: string }> (
+export async function startSimulatedGateway<Received, Handler, Success, Failure extends GatewayFailure> (
   cloud: GatewayCloud<Received, Handler, Success, Failure>,
   options: GatewayOptions<Handler>
 ): Promise<RunningSimulator> {
@@ -70,6 +78,16 @@ export async function startSimulatedGateway<Received, Handler, Success, Failure 
     }
   }
 
+  /** Hostile messages in the cloud's own error body: answered here, so no cloud can leave them out. */
+  const hostileMessageAnswer = (fault: Fault, received: Received, requestId: string): GatewayAnswer | null => {
+    if (fault.kind === 'huge-message') return cloud.errorAnswer({ ...cloud.internalError(), message: hugeMessage() }, requestId)
+    if (fault.kind !== 'secret-echo') return null
+    const error = cloud.signatureMismatch()
+    const accessKeyId = cloud.describe(received).accessKeyId
+    const secret = accessKeyId === null ? undefined : cloud.secretOf(accessKeyId)
+    return cloud.errorAnswer(secret === undefined ? error : { ...error, message: secretEchoMessage(secret) }, requestId)
+  }
+
   const handle = async (request: IncomingMessage, response: ServerResponse, closed: AbortSignal): Promise<void> => {
     const monotonicAt = monotonicNow()
     const now = clock.now()
@@ -82,7 +100,7 @@ export async function startSimulatedGateway<Received, Handler, Success, Failure 
     const fault = faults.next()
     if (!(await playTransportFault(fault, { request, response, closed }, () => record({ status: 0, code: null, admitted: false }, fault)))) return
 
-    let answer = fault !== undefined ? cloud.faultAnswer(fault, requestId) : null
+    let answer = fault !== undefined ? hostileMessageAnswer(fault, received, requestId) ?? cloud.faultAnswer(fault, requestId) : null
     if (answer !== null) {
       record({ status: answer.status, code: answer.code, admitted: false }, fault)
     } else {

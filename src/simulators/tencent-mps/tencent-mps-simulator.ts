@@ -48,10 +48,14 @@ function item (day: number, amount: MpsAmount): { Time: string, Count: number, U
   return { Time: new Date(day + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00', Count: amount.count, Usage: amount.usage }
 }
 
-/** Shape faults on the first TaskType's first Summary day: listed twice, Usage left out, or made too large. */
+/**
+ * Shape faults on the first TaskType's first Summary day: listed twice, Usage left out, or made too large. A Summary
+ * day has no free-text field: TaskType is checked against the types asked for, the region is the one asked for.
+ */
 export const hostileMpsBody = hostileFirstRecord(
   (body) => (body.Data as Array<{ Summary?: Array<Record<string, unknown>> }> | undefined)?.[0]?.Summary,
-  'Usage'
+  'Usage',
+  null
 )
 
 export async function startTencentMpsSimulator (options: SimulatorStartOptions): Promise<RunningSimulator> {

@@ -102,6 +102,8 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
     unknownAction: (action) => tencentGatewayError('InvalidAction', action),
     throttled: () => tencentGatewayError('RequestLimitExceeded'),
     internalError: () => tencentGatewayError('InternalError'),
+    signatureMismatch: () => tencentGatewayError('AuthFailure.SignatureFailure'),
+    secretOf: (secretId) => options.accounts.find(account => account.accessKeyId === secretId)?.accessKeySecret,
     errorAnswer: (error, requestId) => errorAnswer(error, requestId),
     successAnswer: (received, success, requestId, fault) => successAnswer(received.action, success.body, requestId, fault),
     faultAnswer

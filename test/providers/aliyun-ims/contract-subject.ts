@@ -9,5 +9,6 @@ export const contractSubject: ContractSubject = {
   startSimulator: startImsSimulator,
   granularity: 'day',
   zone: 'Asia/Kolkata',
-  truth: range => imsTruth(range, TEST_NOW)
+  truth: range => imsTruth(range, TEST_NOW),
+  freeTextDimension: { none: 'a summary day holds a date and fixed usage fields; every dimension is one the adapter names' }
 }

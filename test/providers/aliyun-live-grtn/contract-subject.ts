@@ -9,5 +9,6 @@ export const contractSubject: ContractSubject = {
   startSimulator: startLiveGrtnSimulator,
   granularity: 'day',
   zone: 'Asia/Kolkata',
-  truth: range => grtnTotalMinutes({ ...range, now: TEST_NOW }) * 60
+  truth: range => grtnTotalMinutes({ ...range, now: TEST_NOW }) * 60,
+  freeTextDimension: { groupBy: 'mediaProfile' }
 }

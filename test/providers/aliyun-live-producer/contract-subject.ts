@@ -6,5 +6,6 @@ export const contractSubject: ContractSubject = {
   adapter: liveProducerAdapter,
   startSimulator: startLiveProducerSimulator,
   granularity: 'day',
-  zone: 'Asia/Shanghai'
+  zone: 'Asia/Shanghai',
+  freeTextDimension: { groupBy: 'domain' }
 }

@@ -37,3 +37,18 @@ t.test('x-acs-retry-after makes it throttling with the delay; bodies without a c
   t.equal(answer(429, '').code, 'UPSTREAM_THROTTLED')
   t.equal(answer(400, 'nope').code, 'UPSTREAM_PARAMETER')
 })
+
+t.test('an error body cut at the read limit still gives its code, request id and the start of its message', async t => {
+  const whole = JSON.stringify({ RequestId: 'R-9', HostId: 'live.aliyuncs.com', Code: 'InternalError', Message: 'a "quoted" \\ line\u00e9 ' + 'x'.repeat(100) })
+  for (const cut of [whole.indexOf('\\"quoted') + 1, whole.indexOf('\\\\') + 1, whole.length - 20]) {
+    const error = answer(500, whole.slice(0, cut))
+    t.equal(error.providerCode, 'InternalError', `cut at ${cut}`)
+    t.equal(error.requestId, 'R-9')
+    t.equal(error.code, 'UPSTREAM_SERVER')
+    t.ok(error.message.startsWith('InternalError: a '), error.message.slice(0, 40))
+  }
+  const withUnicodeCut = answer(500, '{"Code":"InternalError","Message":"caf\\u00')
+  t.equal(withUnicodeCut.message, 'InternalError: caf', 'an escape cut in the middle is dropped')
+  t.equal(answer(500, '<html>cut', { 'x-acs-request-id': 'H-1' }).requestId, 'H-1', 'the request id header when the body names none')
+  t.equal(answer(500, '<html>cut').providerCode, null, 'a body that is no JSON object names no code')
+})

@@ -8,5 +8,6 @@ export const contractSubject: ContractSubject = {
   startSimulator: startTencentMpsSimulator,
   granularity: 'day',
   zone: 'Asia/Shanghai',
-  truth: range => mpsUsageTotal(range, { now: TEST_NOW })
+  truth: range => mpsUsageTotal(range, { now: TEST_NOW }),
+  freeTextDimension: { none: 'a Summary day holds no text; TaskType must be one asked for, the region is the one asked for' }
 }
