@@ -35,7 +35,7 @@ const sources = [
   // Without native buckets: one call per requested bucket, the shape that multiplies upstream calls.
   runtime('totals', fakeAdapter({ kind: 'fake.totals', grids: 'any', maxSpanMs: 31 * DAY, metrics: ['ai.duration'] }))
 ]
-const app = await buildApp({ sources, clock, maxBuckets: 10_000, requestTimeoutMs: 10_000 })
+const app = await buildApp({ sources, clock, requestTimeoutMs: 10_000 })
 t.teardown(async () => {
   await app.close()
   await http.close()
@@ -178,7 +178,7 @@ t.test(`/usage/catalog: ${CATALOG_RUNS} generated query strings, never a 5xx`, a
 
 t.test('generated Authorization headers: a 200 only for the key, otherwise a 401, never anything else', async t => {
   const key = 'fuzz-key-0123456789abcdef'
-  const guarded = await buildApp({ sources, clock, maxBuckets: 10_000, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) })
+  const guarded = await buildApp({ sources, clock, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) })
   t.teardown(() => guarded.close())
   // Header values a client can send: visible ASCII, spaces and tabs, and Latin-1 bytes.
   const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter(code => code !== 0x7f).map(code => String.fromCharCode(code)), maxLength: 80 })

@@ -27,7 +27,7 @@ t.test('close(): the in-flight answer completes, a late pipelined request gets 5
     }
   })
   const config = fakeSource('slow', slow.kind)
-  const app = await buildApp({ sources: [{ config, adapter: slow, executor: new SourceExecutor(config, slow, { http, clock }) }], clock, maxBuckets: 1000, requestTimeoutMs: 30_000 })
+  const app = await buildApp({ sources: [{ config, adapter: slow, executor: new SourceExecutor(config, slow, { http, clock }) }], clock, limits: { maxBuckets: 1000 }, requestTimeoutMs: 30_000 })
   // Runs after the gate's own preClose hook (hooks run in the order they were added).
   let closingStarted!: () => void
   const closing = new Promise<void>(resolve => { closingStarted = resolve })

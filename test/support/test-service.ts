@@ -36,7 +36,6 @@ export interface ServiceSourceSpec {
 
 export interface TestServiceOptions {
   now?: number
-  maxBuckets?: number
   requestTimeoutMs?: number
   /** Time a client has to send its headers (10 s by default). */
   headersTimeoutMs?: number
@@ -112,7 +111,6 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     sources,
     clock,
     metrics,
-    maxBuckets: options.maxBuckets ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     headersTimeoutMs: options.headersTimeoutMs,
     limits: options.limits,

@@ -29,7 +29,7 @@ function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
 }
 
 const run = (sources: RuntimeSource[], overrides: Partial<UsageQuery> = {}) =>
-  runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal, maxBuckets: 10_000 })
+  runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal })
 
 t.test('a complete answer: every bucket, exact sums, source ok', async t => {
   const answer = await run([runtime(fakeAdapter())])
@@ -83,7 +83,7 @@ t.test('a query past the lookback: that part null and incomplete, the source out
 t.test('too many buckets is refused before any call', async t => {
   const adapter = fakeAdapter()
   await t.rejects(runUsageQuery(query({ granularity: 'hour', from: 0, to: 1000 * DAY }), {
-    sources: [runtime(adapter)], clock, signal: new AbortController().signal, maxBuckets: 1000
+    sources: [runtime(adapter)], clock, signal: new AbortController().signal, limits: { maxBuckets: 1000 }
   }), { code: 'QUERY_TOO_LARGE' })
   t.equal(adapter.calls.length, 0)
 })
