@@ -40,3 +40,23 @@ t.test('an answer that called upstream, or whose parts are not cached, is not ke
   memo.set(key, answerOf(cache, ['k1', 'missing']), rendered)
   t.equal(memo.get(key), undefined)
 })
+
+t.test('an answer is checked against the entries it was made of, not whatever is cached when it is kept', async t => {
+  const cache = fakeCache()
+  const memo = new AnswerMemo(1024 * 1024, cache.cachedAt)
+  cache.cached.set('k1', 100)
+  const madeOf = answerOf(cache, ['k1'])
+  cache.cached.set('k1', 150) // refetched by another request while this answer was being merged
+  const key = AnswerMemo.keyOf({ q: 3 }, 'json', 0)
+  memo.set(key, madeOf, rendered)
+  t.equal(memo.get(key), undefined, 'its bytes come from the entry of 100, which is gone')
+})
+
+t.test('the runtime is asked about each part by source and key', async t => {
+  const asked: Array<[string, string]> = []
+  const memo = new AnswerMemo(1024 * 1024, ({ source, key }) => { asked.push([source, key]); return 100 })
+  const key = AnswerMemo.keyOf({ q: 4 }, 'json', 0)
+  memo.set(key, [{ source: 'a', key: 'k1', cachedAt: 100 }, { source: 'b', key: 'k1', cachedAt: 100 }], rendered)
+  t.equal(memo.get(key)?.body, rendered.body)
+  t.same(asked, [['a', 'k1'], ['b', 'k1']])
+})

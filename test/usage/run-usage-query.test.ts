@@ -7,6 +7,7 @@ import { SourceExecutor, type RuntimeSource } from '../../src/usage/source-execu
 import type { SourceAdapter, UpstreamCall, UsageRecord } from '../../src/usage/source-adapter.js'
 import type { UsageQuery } from '../../src/usage/usage-query.js'
 import { createUpstreamHttp } from '../../src/http/upstream-http.js'
+import { CallCache } from '../../src/usage/call-cache.js'
 import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 
 const NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -111,4 +112,28 @@ t.test('property: however the span limit cuts the range into windows, the answer
       if (JSON.stringify(narrow.series) !== JSON.stringify(wide.series)) throw new Error(`windows of ${spanHours} h changed the answer in ${zone}`)
     }
   ), { numRuns: 40 })
+})
+
+t.test('the answer is plain data: its fingerprint names each call and the cache entry that answered it', async t => {
+  let now = NOW
+  const movingClock = { now: () => now }
+  const adapter = fakeAdapter()
+  const config = fakeSource('fake-1', adapter.kind)
+  const cached = { config, adapter, executor: new SourceExecutor(config, adapter, { http, clock: movingClock, cache: new CallCache(movingClock, 1024 * 1024) }) }
+  const runAt = () => runUsageQuery(query(), { sources: [cached], clock: movingClock, signal: new AbortController().signal })
+
+  const fetched = await runAt()
+  t.same(fetched.upstream, adapter.calls.map(call => ({ source: 'fake-1', key: call.key, cachedAt: null })), 'called for this answer')
+  t.equal(fetched.deadlinePassed, false)
+  now += 5000
+  const reused = await runAt()
+  t.same(reused.upstream, adapter.calls.map(call => ({ source: 'fake-1', key: call.key, cachedAt: NOW })), 'answered by the entries stored at NOW')
+  t.same(JSON.parse(JSON.stringify(reused.upstream)), reused.upstream, 'nothing but data: no executor travels with the answer')
+})
+
+t.test('an answer merged after its deadline says so', async t => {
+  const signal = AbortSignal.abort(new DOMException('late', 'TimeoutError'))
+  const answer = await runUsageQuery(query(), { sources: [runtime(fakeAdapter())], clock, signal })
+  t.equal(answer.deadlinePassed, true)
+  t.equal(answer.complete, false)
 })
