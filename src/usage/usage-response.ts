@@ -5,7 +5,7 @@
 import type { Granularity } from '../time/index.js'
 import type { Unit } from './catalog.js'
 import type { PointState } from './merge-series.js'
-import type { SourceErrorReport, SourceStatus, UsageWarning } from './usage-query.js'
+import type { SourceReport, UsageWarning } from './usage-query.js'
 
 /** RFC 3339 with the offset of the query's zone at that instant. */
 export type FormattedInstant = string
@@ -25,15 +25,8 @@ export interface ResponseSeries {
   total: number | null
 }
 
-export interface ResponseSourceReport {
-  id: string
-  kind: string
-  provider: string
-  status: SourceStatus
-  calls: number
-  cachedCalls: number
-  simulated: boolean
-  error: SourceErrorReport | null
+/** A source's report as in the answer, its out-of-range part in the query's zone. */
+export interface ResponseSourceReport extends Omit<SourceReport, 'outOfRange'> {
   outOfRange: { from: FormattedInstant, to: FormattedInstant } | null
 }
 
