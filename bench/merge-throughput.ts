@@ -69,8 +69,8 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
     ]
     const queries: UsageQuery[] = searches.map(search => usageQuerySchema.parse(Object.fromEntries(new URLSearchParams(search))))
     // The corpus is sized for throughput, not for what one HTTP request is admitted: the per-request bounds are lifted.
-    const unbounded = { limits: { maxUpstreamCalls: Number.MAX_SAFE_INTEGER, maxPoints: Number.MAX_SAFE_INTEGER } }
-    const run = (sources: RuntimeSource[], query: UsageQuery) => runUsageQuery(query, { sources, clock, signal, maxBuckets: config.maxBuckets, ...unbounded })
+    const unbounded = { limits: { maxBuckets: config.maxBuckets, maxUpstreamCalls: Number.MAX_SAFE_INTEGER, maxPoints: Number.MAX_SAFE_INTEGER } }
+    const run = (sources: RuntimeSource[], query: UsageQuery) => runUsageQuery(query, { sources, clock, signal, ...unbounded })
 
     // 1. Capture, per source, by call key.
     const captured = new Map<string, Map<string, Recorded>>(runtime.sources.map(source => [source.config.id, new Map()]))

@@ -11,7 +11,7 @@
  * Started with IPC by run.ts; sends { type: 'ready', serviceUrl, controlUrl } once listening.
  */
 import Fastify from 'fastify'
-import { appOptionsFor, buildApp } from '../src/app.js'
+import { appOptionsFor, buildApp, queryLimitsOf } from '../src/app.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { createRuntime } from '../src/runtime.js'
@@ -79,7 +79,7 @@ async function main (): Promise<void> {
     for (let iteration = -2; iteration < iterations; iteration++) {
       const started = performance.now()
       const answer = await runUsageQuery(query, {
-        sources: runtime.sources, clock: systemClock, signal: AbortSignal.timeout(60_000), maxBuckets: config.maxBuckets, limits: config.limits
+        sources: runtime.sources, clock: systemClock, signal: AbortSignal.timeout(60_000), limits: queryLimitsOf(config)
       })
       const queried = performance.now()
       const response = toJsonResponse(answer, query, systemClock.now(), catalog)

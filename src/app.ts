@@ -1,6 +1,6 @@
 /**
- * The app as a Fastify instance built from a runtime: plugins first (request context, shutdown gate,
- * API keys, docs, errors), then routes. `server.ts` only listens; tests build this and use inject() or
+ * The app as a Fastify instance built from a runtime: plugins first (request context, shutdown gate, request
+ * metrics, errors, API keys, docs, the usage service), then routes. `server.ts` only listens; tests build this and use inject() or
  * listen on port 0.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -10,15 +10,17 @@ import type { ServiceConfig } from './config/load-config.js'
 import type { Runtime } from './runtime.js'
 import { serverOptions } from './http/server-options.js'
 import { ADAPTERS } from './providers/registry.js'
-import { requestContextPlugin } from './observability/request-context.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { apiKeyAuthPlugin } from './plugins/api-key-auth.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { openapiPlugin } from './plugins/openapi-plugin.js'
+import { requestContextPlugin } from './plugins/request-context.js'
+import { requestMetricsPlugin } from './plugins/request-metrics.js'
 import { shutdownGatePlugin } from './plugins/shutdown-gate.js'
+import { usageServicePlugin } from './plugins/usage-service.js'
 import { catalogRoute } from './routes/catalog-route.js'
 import { healthRoutes } from './routes/health-routes.js'
-import { instrumentRequests, metricsRoute } from './routes/metrics-route.js'
+import { metricsRoute } from './routes/metrics-route.js'
 import { usageRoute } from './routes/usage-route.js'
 import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor } from './security/secret-redactor.js'
@@ -29,11 +31,10 @@ import type { RuntimeSource } from './usage/source-executor.js'
 export interface AppOptions {
   sources: readonly RuntimeSource[]
   clock: Clock
-  maxBuckets: number
   requestTimeoutMs: number
   /** Time a client has to send the request line and headers; 10 s (HTTP_LIMITS) unless given. */
   headersTimeoutMs?: number
-  /** Bounds on range, upstream calls and points per request; the defaults where omitted. */
+  /** Bounds on range, buckets, upstream calls and points per request; the defaults where omitted. */
   limits?: Partial<QueryLimits>
   /** Accepted API keys; none (the default) leaves every route open, with a warning at boot. */
   apiKeys?: ApiKeySet
@@ -55,12 +56,16 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     sources: runtime.sources,
     metrics: runtime.metrics,
     clock,
-    maxBuckets: config.maxBuckets,
     requestTimeoutMs: config.requestTimeoutMs,
-    limits: config.limits,
+    limits: queryLimitsOf(config),
     apiKeys: new ApiKeySet(config.apiKeyDigests),
     metricsPublic: config.metricsPublic
   }
+}
+
+/** The query limits a configuration sets, the bucket limit among them. */
+export function queryLimitsOf (config: ServiceConfig): QueryLimits {
+  return { ...config.limits, maxBuckets: config.maxBuckets }
 }
 
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
@@ -77,21 +82,21 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   await app.register(requestContextPlugin)
   await app.register(shutdownGatePlugin)
-  instrumentRequests(app, metrics)
+  await app.register(requestMetricsPlugin, { metrics })
   await app.register(errorHandlerPlugin, { redactor })
   await app.register(apiKeyAuthPlugin, { keys: options.apiKeys ?? new ApiKeySet([]), metricsPublic: options.metricsPublic ?? false })
   await app.register(openapiPlugin)
-  await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
-  await app.register(catalogRoute, { catalog, sources: options.sources })
-  await app.register(metricsRoute, { metrics })
-  await app.register(usageRoute, {
+  await app.register(usageServicePlugin, {
     catalog,
     sources: options.sources,
     clock: options.clock,
-    maxBuckets: options.maxBuckets,
     requestTimeoutMs: options.requestTimeoutMs,
     limits: options.limits ?? {},
     redactor
   })
+  await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
+  await app.register(catalogRoute, { catalog, sources: options.sources })
+  await app.register(metricsRoute, { metrics })
+  await app.register(usageRoute, { catalog })
   return app
 }

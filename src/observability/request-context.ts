@@ -1,11 +1,10 @@
 /**
  * Which request the current code runs for, without passing it down: an upstream call is made deep in a
- * source's executor, yet its log line should carry the request id of the request that caused it.
- * The hook is callback-style so that everything after it (handler included) runs inside the store.
+ * source's executor, yet its log line should carry the request id of the request that caused it. The
+ * request-context plugin (src/plugins/request-context.ts) enters the store for each request.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
+import type { FastifyBaseLogger } from 'fastify'
 
 const storage = new AsyncLocalStorage<FastifyBaseLogger>()
 
@@ -14,8 +13,7 @@ export function currentRequestLogger (): FastifyBaseLogger | undefined {
   return storage.getStore()
 }
 
-export const requestContextPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onRequest', (request, _reply, done) => {
-    storage.run(request.log, done)
-  })
-}, { name: 'request-context' })
+/** Runs `next` (and everything it starts) as part of the request whose logger this is. */
+export function runInRequest (logger: FastifyBaseLogger, next: () => void): void {
+  storage.run(logger, next)
+}

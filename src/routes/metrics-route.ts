@@ -1,4 +1,4 @@
-/** GET /metrics in Prometheus text format, plus the hooks that time every request. */
+/** GET /metrics in Prometheus text format; the request-metrics plugin times every request. */
 import type { FastifyPluginAsync } from 'fastify'
 import type { UsageMetrics } from '../observability/usage-metrics.js'
 
@@ -6,19 +6,5 @@ export const metricsRoute: FastifyPluginAsync<{ metrics: UsageMetrics }> = async
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType)
     return metrics.registry.metrics()
-  })
-}
-
-/** In-flight gauge and latency by route template (not raw URL, so label values stay few). */
-export function instrumentRequests (app: import('fastify').FastifyInstance, metrics: UsageMetrics): void {
-  app.addHook('onRequest', async request => {
-    metrics.inFlightRequests.inc()
-    ;(request as { startedAt?: number }).startedAt = performance.now()
-  })
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.inFlightRequests.dec()
-    const started = (request as { startedAt?: number }).startedAt ?? performance.now()
-    const route = request.routeOptions.url ?? 'unmatched'
-    metrics.requestLatency.observe({ route, status: String(reply.statusCode) }, (performance.now() - started) / 1000)
   })
 }

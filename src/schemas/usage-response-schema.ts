@@ -1,6 +1,7 @@
 import { UNITS } from '../usage/source-adapter.js'
 /** GET /usage JSON answer, documented in OpenAPI and checked against real answers in tests. */
 import { z } from 'zod'
+import type { UsageResponse } from '../usage/usage-response.js'
 
 const instant = z.string().describe('RFC 3339 with the offset of tz at that instant.')
 
@@ -56,4 +57,11 @@ export const usageResponseSchema = z.object({
   cacheAgeSeconds: z.number().int().nullable().describe('Age of the oldest cached upstream answer used; null when every part was fetched for this request. Also in the X-Usage-Cache-Age header.')
 })
 
-export type UsageResponse = z.infer<typeof usageResponseSchema>
+/**
+ * The schema documents what the core formats (UsageResponse in src/usage/usage-response.ts): if either changes
+ * without the other, this line stops the build.
+ */
+const SCHEMA_MATCHES_CORE_TYPES: SameType<z.infer<typeof usageResponseSchema>, UsageResponse> = true
+
+/** true only when A and B are the same type, optional and nullable fields included. */
+type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false

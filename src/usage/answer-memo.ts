@@ -5,7 +5,7 @@
  * recomputing would produce — without merging, formatting and serializing again for every dashboard refresh.
  */
 import { LRUCache } from 'lru-cache'
-import type { UsageAnswer } from './usage-query.js'
+import type { UpstreamPart } from './usage-query.js'
 
 export interface RenderedAnswer {
   body: string
@@ -13,17 +13,20 @@ export interface RenderedAnswer {
   headers: Record<string, string>
 }
 
+/** When the answer now cached for a source's call was fetched, or null when none is cached: the runtime knows. */
+export type CachedAtOf = (part: Pick<UpstreamPart, 'source' | 'key'>) => number | null
+
 interface MemoEntry extends RenderedAnswer {
-  dependencies: ReadonlyArray<{ executor: UsageAnswer['dependencies'][number]['executor'], key: string, cachedAt: number }>
+  upstream: readonly UpstreamPart[]
 }
 
 export class AnswerMemo {
   private readonly entries: LRUCache<string, MemoEntry>
 
-  constructor (maxBytes: number) {
+  constructor (maxBytes: number, private readonly cachedAtOf: CachedAtOf) {
     this.entries = new LRUCache<string, MemoEntry>({
       maxSize: Math.max(1, maxBytes),
-      sizeCalculation: (entry, key) => entry.body.length * 2 + key.length * 2 + entry.dependencies.length * 64 + 256
+      sizeCalculation: (entry, key) => entry.body.length * 2 + key.length * 2 + entry.upstream.length * 64 + 256
     })
   }
 
@@ -35,7 +38,7 @@ export class AnswerMemo {
   get (key: string): RenderedAnswer | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
-    if (!entry.dependencies.every(dependency => dependency.executor.cachedAt(dependency.key) === dependency.cachedAt)) {
+    if (!entry.upstream.every(part => this.cachedAtOf(part) === part.cachedAt)) {
       this.entries.delete(key)
       return undefined
     }
@@ -43,18 +46,12 @@ export class AnswerMemo {
   }
 
   /**
-   * Keeps an answer only when it was made wholly from cached upstream answers (an answer that called upstream
-   * says so in sources[].calls, which a recomputation would not) and those are still cached, so its freshness
-   * can be checked later.
+   * Keeps an answer only when every upstream part came from the cache (an answer that called upstream says so
+   * in sources[].calls, which a recomputation would not), so its freshness can be checked later against the
+   * very cache entries it was made of.
    */
-  set (key: string, answer: UsageAnswer, rendered: RenderedAnswer): void {
-    if (answer.sources.some(source => source.calls > 0)) return
-    const dependencies = []
-    for (const { executor, key: callKey } of answer.dependencies) {
-      const cachedAt = executor.cachedAt(callKey)
-      if (cachedAt === null) return
-      dependencies.push({ executor, key: callKey, cachedAt })
-    }
-    this.entries.set(key, { ...rendered, dependencies })
+  set (key: string, upstream: readonly UpstreamPart[], rendered: RenderedAnswer): void {
+    if (upstream.some(part => part.cachedAt === null)) return
+    this.entries.set(key, { ...rendered, upstream })
   }
 }

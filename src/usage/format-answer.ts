@@ -1,8 +1,8 @@
 /** Pure: the core's answer as the JSON and CSV that callers read. Instants become RFC 3339 in the query's zone. */
 import { formatInstant } from '../time/index.js'
-import type { UsageResponse } from '../schemas/usage-response-schema.js'
 import type { Catalog } from './catalog.js'
-import type { UsageAnswer, UsageQuery } from './usage-query.js'
+import type { SourceReport, UsageAnswer, UsageQuery } from './usage-query.js'
+import type { ResponseSourceReport, UsageResponse } from './usage-response.js'
 
 export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: number, catalog: Pick<Catalog, 'findMetric'>): UsageResponse {
   const zone = query.zone
@@ -35,15 +35,20 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
       })),
       total: series.total
     })),
-    sources: answer.sources.map(source => ({
-      ...source,
-      outOfRange: source.outOfRange
-        ? { from: formatInstant(source.outOfRange.from, zone), to: formatInstant(source.outOfRange.to, zone) }
-        : null
-    })),
+    sources: formatSourceReports(answer.sources, zone),
     warnings: answer.warnings,
     cacheAgeSeconds: answer.oldestCachedAt === null ? null : Math.max(0, Math.floor((now - answer.oldestCachedAt) / 1000))
   }
+}
+
+/** sources[] as callers read it, in the answer and in the details of a refused one. */
+export function formatSourceReports (sources: readonly SourceReport[], zone: string): ResponseSourceReport[] {
+  return sources.map(source => ({
+    ...source,
+    outOfRange: source.outOfRange
+      ? { from: formatInstant(source.outOfRange.from, zone), to: formatInstant(source.outOfRange.to, zone) }
+      : null
+  }))
 }
 
 /** One row per point: start,end,metric,unit,<groupBy columns>,value,state. Lines end in CRLF (RFC 4180). */

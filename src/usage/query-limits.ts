@@ -1,9 +1,10 @@
 /**
- * Bounds on the work one request may cause, checked before anything expensive happens: the range, the
- * upstream calls planned across sources, and the points of the answer (estimated before calling, counted
+ * Bounds on the work one request may cause, checked before anything expensive happens: the range and its
+ * buckets, the upstream calls planned across sources, and the points of the answer (estimated before calling, counted
  * after merging). Each refusal is a 400 QUERY_TOO_LARGE that says how to narrow the query.
  */
 import { UsageError } from '../errors.js'
+import { listBuckets, type Bucket, type Granularity, type TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import type { MergedSeries } from './merge-series.js'
 import type { SourcePlan } from './plan-source.js'
@@ -12,6 +13,8 @@ import type { SelectedSource } from './select-sources.js'
 export interface QueryLimits {
   /** Longest [from, to) answered at once. */
   maxRangeMs: number
+  /** Most buckets (of the query's granularity) in one answer. */
+  maxBuckets: number
   /** Most upstream calls one request may plan, over all sources (cached answers included: the answer must not depend on the cache). */
   maxUpstreamCalls: number
   /** Most points (series × buckets) in one answer. */
@@ -20,6 +23,7 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxRangeMs: 731 * 86_400_000,
+  maxBuckets: 10_000,
   maxUpstreamCalls: 500,
   maxPoints: 100_000
 }
@@ -38,6 +42,24 @@ export function checkRange (from: number, to: number, limits: QueryLimits): void
   const maxDays = Math.floor(limits.maxRangeMs / DAY_MS)
   throw new UsageError('QUERY_TOO_LARGE', `from..to spans ${days} days; at most ${maxDays} days are answered at once: ` +
     'split the range into several queries', { details: [{ parameter: 'from,to', days, maxDays }] })
+}
+
+/** Longest possible bucket of each granularity (a 25-hour DST day, a 31-day month with an extra hour): the estimate is a lower bound. */
+const LONGEST_BUCKET_MS: Record<Granularity, number> = { hour: 3_600_000, day: 90_000_000, month: 31 * 86_400_000 + 3_600_000 }
+
+/** The buckets of the widened range, refused before they are listed when there would be too many. */
+export function listBucketsWithin (range: TimeRange, granularity: Granularity, zone: string, limits: QueryLimits): Bucket[] {
+  // Refuse before allocating: a century of hours is a caller's typo, not a workload.
+  const approximate = (range.to - range.from) / LONGEST_BUCKET_MS[granularity]
+  if (approximate > limits.maxBuckets) throw tooManyBuckets(Math.ceil(approximate), granularity, limits.maxBuckets)
+  const buckets = listBuckets(range, granularity, zone)
+  if (buckets.length > limits.maxBuckets) throw tooManyBuckets(buckets.length, granularity, limits.maxBuckets)
+  return buckets
+}
+
+function tooManyBuckets (count: number, granularity: Granularity, maxBuckets: number): UsageError {
+  return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${granularity} buckets; at most ${maxBuckets} are answered at once: ` +
+    'narrow from/to or use a coarser granularity', { details: [{ parameter: 'from,to', buckets: count, maxBuckets }] })
 }
 
 export function checkPlannedCalls (planned: ReadonlyArray<{ source: SelectedSource, plan: SourcePlan }>, limits: QueryLimits): void {

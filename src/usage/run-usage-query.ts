@@ -5,29 +5,28 @@
 import { setMaxListeners } from 'node:events'
 import type { Clock } from '../clock.js'
 import { UsageError, UpstreamError, isUsageError } from '../errors.js'
-import { formatInstant, listBuckets, widenRange, type TimeRange } from '../time/index.js'
+import { formatInstant, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import { MisalignedRecordError, UnsafeSumError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
 import { planSource, type SourcePlan } from './plan-source.js'
-import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, resolveLimits, type QueryLimits } from './query-limits.js'
+import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, listBucketsWithin, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
 import { IDENTITY_DIMENSIONS, selectSources, type SelectedSource } from './select-sources.js'
 import type { UsageRecord } from './source-adapter.js'
 import type { RuntimeSource } from './source-executor.js'
-import type { Filters, SourceErrorReport, SourceReport, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
+import type { Filters, SourceErrorReport, SourceReport, UpstreamPart, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
 
 export interface RunOptions {
   sources: readonly RuntimeSource[]
   clock: Clock
+  /** The request's deadline: every upstream call stops waiting when it aborts. */
   signal: AbortSignal
   /**
    * The monotonic (performance.now) instant at which `signal` aborts, when it is a deadline: a retry that could
    * only start after it fails the call at once with the provider's error.
    */
   deadlineAt?: number
-  /** Most buckets one answer may hold. */
-  maxBuckets: number
-  /** Bounds on range, upstream calls and points; the defaults where omitted. */
+  /** Bounds on range, buckets, upstream calls and points; the defaults where omitted. */
   limits?: Partial<QueryLimits>
   /** Scrubs secrets from provider error messages; by default one that knows the sources' secrets. */
   redactor?: SecretRedactor
@@ -38,7 +37,7 @@ interface SourceRun {
   plan: SourcePlan
   outcome: SourceOutcome
   report: SourceReport
-  oldestCachedAt: number | null
+  upstream: UpstreamPart[]
 }
 
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
@@ -51,7 +50,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   checkRange(query.from, query.to, limits)
   const range = widenRange({ from: query.from, to: query.to }, query.granularity, query.zone)
-  const buckets = listBucketsWithin(range, query, options.maxBuckets)
+  const buckets = listBucketsWithin(range, query.granularity, query.zone, limits)
 
   const { selected, warnings } = selectSources(options.sources, query.filters, query.metrics)
   if (selected.length === 0) {
@@ -95,29 +94,12 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const reports = runs.map(run => run.report)
   const complete = reports.every(report => report.status === 'ok') &&
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
-  const cachedTimes = runs.map(run => run.oldestCachedAt).filter((time): time is number => time !== null)
+  const upstream = runs.flatMap(run => run.upstream)
+  const cachedTimes = upstream.map(part => part.cachedAt).filter((time): time is number => time !== null)
   const oldestCachedAt = cachedTimes.length > 0 ? Math.min(...cachedTimes) : null
-  const dependencies = runs.flatMap(run => run.plan.status === 'planned'
-    ? run.plan.calls.map(call => ({ executor: run.selected.runtime.executor, key: call.key }))
-    : [])
-  return { range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, dependencies }
-}
-
-/** Longest possible bucket of each granularity (a 25-hour DST day, a 31-day month with an extra hour): the estimate is a lower bound. */
-const LONGEST_BUCKET_MS: Record<UsageQuery['granularity'], number> = { hour: 3_600_000, day: 90_000_000, month: 31 * 86_400_000 + 3_600_000 }
-
-function listBucketsWithin (range: TimeRange, query: UsageQuery, maxBuckets: number) {
-  // Refuse before allocating: a century of hours is a caller's typo, not a workload.
-  const approximate = (range.to - range.from) / LONGEST_BUCKET_MS[query.granularity]
-  if (approximate > maxBuckets) throw tooManyBuckets(Math.ceil(approximate), query, maxBuckets)
-  const buckets = listBuckets(range, query.granularity, query.zone)
-  if (buckets.length > maxBuckets) throw tooManyBuckets(buckets.length, query, maxBuckets)
-  return buckets
-}
-
-function tooManyBuckets (count: number, query: UsageQuery, maxBuckets: number): UsageError {
-  return new UsageError('QUERY_TOO_LARGE', `the range holds about ${count} ${query.granularity} buckets; at most ${maxBuckets} are answered at once: ` +
-    'narrow from/to or use a coarser granularity', { details: [{ parameter: 'from,to', buckets: count, maxBuckets }] })
+  return {
+    range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, deadlinePassed: options.signal.aborted, upstream
+  }
 }
 
 /** A sum past 2^53 − 1 is never rounded: the query is refused, naming the metric, series and bucket. */
@@ -163,11 +145,11 @@ async function runSource (
   if (plan.status === 'unaligned') {
     report.status = 'unaligned'
     const outcome: SourceOutcome = { ...base, records: [], spans: [{ from: range.from, to: range.to, status: 'unaligned' }] }
-    return { selected, plan, outcome, report, oldestCachedAt: null }
+    return { selected, plan, outcome, report, upstream: [] }
   }
 
   const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal, deadlineAt)))
-  let oldestCachedAt: number | null = null
+  const upstream: UpstreamPart[] = []
   const records: UsageRecord[] = []
   const spans: SourceSpan[] = plan.spans
     .filter(span => span.status !== 'planned')
@@ -178,13 +160,11 @@ async function runSource (
     const call = plan.calls[index]!
     // One span per call: a window whose other variants succeeded still delivers what they obtained.
     spans.push({ from: call.window.from, to: call.window.to, status: result.status === 'fulfilled' ? 'ok' : 'failed' })
+    const cachedAt = result.status === 'fulfilled' ? result.value.cachedAt : null
+    upstream.push({ source: config.id, key: call.key, cachedAt })
     if (result.status === 'fulfilled') {
-      const { cachedAt } = result.value
       if (cachedAt === null) report.calls++
-      else {
-        report.cachedCalls++
-        oldestCachedAt = Math.min(oldestCachedAt ?? cachedAt, cachedAt)
-      }
+      else report.cachedCalls++
       for (const record of result.value.result.records) {
         if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
         // Not copied to add provider and source: the merger takes those from the outcome's identity. Copying every
@@ -206,7 +186,7 @@ async function runSource (
   } else if (outOfRange) {
     report.status = 'out_of_range'
   }
-  return { selected, plan, outcome: { ...base, records, spans }, report, oldestCachedAt }
+  return { selected, plan, outcome: { ...base, records, spans }, report, upstream }
 }
 
 /** A record is kept only if it carries every filtered dimension with an allowed value. */

@@ -62,6 +62,18 @@ export interface UsageAnswer {
   oldestCachedAt: number | null
   /** The instant (whole seconds) the answer was computed for. */
   now: number
-  /** The upstream calls the answer is made of, for deciding whether a rendered copy is still exact. */
-  dependencies: ReadonlyArray<{ executor: { cachedAt(key: string): number | null }, key: string }>
+  /** The deadline had passed by the time the answer was merged (so what is missing may be the deadline's doing). */
+  deadlinePassed: boolean
+  /** Every upstream call the answer is made of and the cache entry that answered it: its cache fingerprint. */
+  upstream: readonly UpstreamPart[]
+}
+
+/**
+ * One upstream call of an answer. `cachedAt` is when the cached answer used was fetched, and so names that
+ * cache entry; null when the call was made (or failed) for this answer.
+ */
+export interface UpstreamPart {
+  source: string
+  key: string
+  cachedAt: number | null
 }

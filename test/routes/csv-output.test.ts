@@ -37,7 +37,7 @@ t.test('format=csv: CRLF lines, formula-like dimension values neutralised', asyn
     })
   })
   const config = fakeSource('hostile', hostile.kind)
-  const app = await buildApp({ sources: [{ config, adapter: hostile, executor: new SourceExecutor(config, hostile, { http, clock }) }], clock, maxBuckets: 1000, requestTimeoutMs: 30_000 })
+  const app = await buildApp({ sources: [{ config, adapter: hostile, executor: new SourceExecutor(config, hostile, { http, clock }) }], clock, limits: { maxBuckets: 1000 }, requestTimeoutMs: 30_000 })
   t.teardown(() => app.close())
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
 

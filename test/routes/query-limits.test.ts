@@ -47,7 +47,7 @@ t.test('points: estimated before calling when series are known in advance, count
 })
 
 t.test('the bucket bound still applies per series', async t => {
-  const small = await startTestService(t, [studio], { maxBuckets: 48 })
+  const small = await startTestService(t, [studio], { limits: { maxBuckets: 48 } })
   const response = await small.get('/usage?from=2026-11-01&to=2026-11-04&granularity=hour')
   t.equal(response.status, 400)
   t.equal(response.json.error.code, 'QUERY_TOO_LARGE')

@@ -31,7 +31,7 @@ const fakes = { sources: [fakeSource('hourly', hourly.kind), fakeSource('totals'
 const { app } = await build(t, {
   clock,
   overrides: fakes,
-  app: { maxBuckets: 10_000, requestTimeoutMs: 10_000 }
+  app: { limits: { maxBuckets: 10_000 }, requestTimeoutMs: 10_000 }
 })
 
 const KNOWN_NAMES = ['from', 'to', 'granularity', 'tz', 'metrics', 'groupBy', 'format', 'strict', 'timeout', ...DIMENSIONS]
@@ -174,7 +174,7 @@ t.test('generated Authorization headers: a 200 only for the key, otherwise a 401
   const { app: guarded } = await build(t, {
     clock,
     overrides: fakes,
-    app: { maxBuckets: 10_000, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) }
+    app: { limits: { maxBuckets: 10_000 }, requestTimeoutMs: 10_000, apiKeys: new ApiKeySet(parseApiKeyEntries(key)) }
   })
   // Header values a client can send: visible ASCII, spaces and tabs, and Latin-1 bytes.
   const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter(code => code !== 0x7f).map(code => String.fromCharCode(code)), maxLength: 80 })

@@ -26,7 +26,7 @@ t.test('close(): the in-flight answer completes, a late pipelined request gets 5
   const { app } = await build(t, {
     clock,
     overrides: { sources: [fakeSource('slow', slow.kind)], adapters: [slow], cache: false, retry: DEFAULT_RETRY_POLICY },
-    app: { maxBuckets: 1000, requestTimeoutMs: 30_000 }
+    app: { limits: { maxBuckets: 1000 }, requestTimeoutMs: 30_000 }
   })
   // Runs after the gate's own preClose hook (hooks run in the order they were added).
   let closingStarted!: () => void

@@ -27,7 +27,6 @@ export async function build (t: Test, options: BuildOptions): Promise<{ app: Fas
     sources: runtime.sources,
     metrics: runtime.metrics,
     clock: options.clock,
-    maxBuckets: 10_000,
     requestTimeoutMs: 60_000,
     ...options.app
   })

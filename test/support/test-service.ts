@@ -34,7 +34,6 @@ export interface ServiceSourceSpec {
 
 export interface TestServiceOptions {
   now?: number
-  maxBuckets?: number
   requestTimeoutMs?: number
   /** Time a client has to send its headers (10 s by default). */
   headersTimeoutMs?: number
@@ -104,7 +103,6 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       onCall: options.onCall
     },
     app: {
-      maxBuckets: options.maxBuckets ?? 10_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       headersTimeoutMs: options.headersTimeoutMs,
       limits: options.limits,

@@ -32,7 +32,7 @@ function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
 }
 
 const run = (sources: RuntimeSource[], overrides: Partial<UsageQuery> = {}) =>
-  runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal, maxBuckets: 10_000 })
+  runUsageQuery(query(overrides), { sources, clock, signal: new AbortController().signal })
 
 t.test('a complete answer: every bucket, exact sums, source ok', async t => {
   const answer = await run([await runtime(fakeAdapter())])
@@ -86,7 +86,7 @@ t.test('a query past the lookback: that part null and incomplete, the source out
 t.test('too many buckets is refused before any call', async t => {
   const adapter = fakeAdapter()
   await t.rejects(runUsageQuery(query({ granularity: 'hour', from: 0, to: 1000 * DAY }), {
-    sources: [await runtime(adapter)], clock, signal: new AbortController().signal, maxBuckets: 1000
+    sources: [await runtime(adapter)], clock, signal: new AbortController().signal, limits: { maxBuckets: 1000 }
   }), { code: 'QUERY_TOO_LARGE' })
   t.equal(adapter.calls.length, 0)
 })
@@ -114,4 +114,29 @@ t.test('property: however the span limit cuts the range into windows, the answer
       if (JSON.stringify(narrow.series) !== JSON.stringify(wide.series)) throw new Error(`windows of ${spanHours} h changed the answer in ${zone}`)
     }
   ), { numRuns: 40 })
+})
+
+t.test('the answer is plain data: its fingerprint names each call and the cache entry that answered it', async t => {
+  let now = NOW
+  const movingClock = { now: () => now }
+  const adapter = fakeAdapter()
+  const config = fakeSource('fake-1', adapter.kind)
+  const built = await buildRuntime(t, { clock: movingClock, overrides: { sources: [config], adapters: [adapter], http, retry: DEFAULT_RETRY_POLICY } })
+  const cached = built.sources[0]!
+  const runAt = () => runUsageQuery(query(), { sources: [cached], clock: movingClock, signal: new AbortController().signal })
+
+  const fetched = await runAt()
+  t.same(fetched.upstream, adapter.calls.map(call => ({ source: 'fake-1', key: call.key, cachedAt: null })), 'called for this answer')
+  t.equal(fetched.deadlinePassed, false)
+  now += 5000
+  const reused = await runAt()
+  t.same(reused.upstream, adapter.calls.map(call => ({ source: 'fake-1', key: call.key, cachedAt: NOW })), 'answered by the entries stored at NOW')
+  t.same(JSON.parse(JSON.stringify(reused.upstream)), reused.upstream, 'nothing but data: no executor travels with the answer')
+})
+
+t.test('an answer merged after its deadline says so', async t => {
+  const signal = AbortSignal.abort(new DOMException('late', 'TimeoutError'))
+  const answer = await runUsageQuery(query(), { sources: [await runtime(fakeAdapter())], clock, signal })
+  t.equal(answer.deadlinePassed, true)
+  t.equal(answer.complete, false)
 })
