@@ -41,7 +41,13 @@ export class SharedCallCache {
 
   async set (key: string, result: FetchResult, ttlMs: number): Promise<void> {
     if (ttlMs <= 0 || !this.connection.isConnected) return
-    const payload = encodeCached(result, this.clock.now())
+    let payload: string
+    try {
+      payload = encodeCached(result, this.clock.now())
+    } catch {
+      // Not readable back exactly: better fetched again than shared approximately.
+      return
+    }
     try {
       await this.connection.client.set(this.redisKey(key), payload, 'PX', Math.ceil(ttlMs))
     } catch (error) {
