@@ -92,7 +92,7 @@ export class SharedCoalescer {
     try {
       reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
     } catch (error) {
-      this.connection.reportFailure(error)
+      this.giveUp(leaseKey, token, error)
       return await this.callAlone(call, signal)
     }
     for (;;) {
@@ -109,10 +109,19 @@ export class SharedCoalescer {
       try {
         reply = await this.connection.evalScript(WATCH, [leaseKey, this.resultKey(leaseKey, watched)], [watched, token, leaseMs]) as WatchReply
       } catch (error) {
-        this.connection.reportFailure(error)
+        this.giveUp(leaseKey, token, error)
         return await this.callAlone(call, signal)
       }
     }
+  }
+
+  /**
+   * Redis failed (or timed out) mid-step: the step may still have run and given this replica the lease, which
+   * would keep the others waiting for a call that is never shared. It is released, best effort.
+   */
+  private giveUp (leaseKey: string, token: string, error: unknown): void {
+    this.connection.reportFailure(error)
+    this.finish(leaseKey, token, null)
   }
 
   private async lead (leaseKey: string, token: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs: number): Promise<FetchResult> {

@@ -17,8 +17,9 @@
  * A replica that dies holding a slot never releases it; each slot is therefore held under a lease that the
  * holder renews while its call runs. A slot whose lease has run out counts as finished at the lease's end and is
  * free a window after that. A call that outlives its lease because its replica could not renew it (cut off
- * from Redis) is the one case where the guarantee can be broken; the lease is far longer than any upstream
- * timeout to make that need a partition, not a slow call.
+ * from Redis for longer than a lease) is the one case where the guarantee can be broken. An acquire whose reply
+ * is lost (a command timeout) may still have taken a slot: a best-effort FORGET gives it back, and the lease
+ * covers the rest.
  *
  * Layout: one hash per budget. Field `h<i>` is the token of slot i's holder (absent when free); `a<i>` is the
  * instant the holder's lease ends while held, or the instant the slot is free again once released. The hash
@@ -114,6 +115,21 @@ redis.call('PEXPIRE', key, windowMs + ${KEY_SLACK_MS})
 return 1
 `
 
+/**
+ * Gives up whatever slot this token holds. Sent after an acquire whose reply never came (a command timeout):
+ * the script may still have run and taken a slot, which would otherwise stay held until its lease ran out.
+ */
+const FORGET = `${NOW_MS}
+local key = KEYS[1]
+for slot = 1, tonumber(ARGV[1]) do
+  if redis.call('HGET', key, 'h' .. slot) == ARGV[2] then
+    redis.call('HDEL', key, 'h' .. slot)
+    redis.call('HSET', key, 'a' .. slot, now + tonumber(ARGV[3]))
+  end
+end
+return 1
+`
+
 export interface SharedRateGateOptions {
   qps: number
   concurrency: number
@@ -145,7 +161,7 @@ export class SharedRateGate {
     this.slots = Math.max(1, Math.floor(options.qps))
     // Below one call a second, one slot waits proportionally longer (0.5 QPS: one call per 2 s), as in-process.
     this.windowMs = Math.ceil((this.slots * WINDOW_MS) / options.qps) + MARGIN_MS
-    this.leaseMs = options.leaseMs ?? 60_000
+    this.leaseMs = options.leaseMs ?? 15_000
     this.key = redisKeyOf(options.keyPrefix ?? DEFAULT_KEY_PREFIX, 'gate', budgetKey)
   }
 
@@ -164,7 +180,13 @@ export class SharedRateGate {
     const token = randomUUID()
     for (;;) {
       signal?.throwIfAborted()
-      const reply = await this.call<GateReply>(ACQUIRE, [this.slots, this.options.concurrency, this.windowMs, this.leaseMs, token])
+      let reply: GateReply
+      try {
+        reply = await this.call<GateReply>(ACQUIRE, [this.slots, this.options.concurrency, this.windowMs, this.leaseMs, token])
+      } catch (error) {
+        this.call(FORGET, [this.slots, token, this.windowMs]).catch(() => undefined)
+        throw error
+      }
       if (reply[0] === 1) {
         const slot = reply[1]
         // Aborted while the script ran: the slot is taken, so it is given back as a finished call (the safe side).

@@ -56,6 +56,28 @@ t.test('a replica that cannot reach Redis', async t => {
     t.equal(degradedEvents.length, 1)
   })
 
+  t.test('a Redis that stops answering costs one command timeout, and a slot its lost reply took is given back', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url, { commandTimeoutMs: 300 })
+    // A busy machine can time the first probe out too; the outage this test plays starts once Redis answered.
+    if (!connection.isConnected) await once(connection, 'connected')
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:stalled`, { qps: 1, concurrency: 1, replicas: 2, keyPrefix })
+    t.equal(budget.mode, 'shared')
+
+    proxy.pause()
+    t.equal(await budget.run(new AbortController().signal, async () => 'answered'), 'answered')
+    t.equal(budget.fallbacks, 1, 'the call ran on the local share after the timeout')
+    t.equal(budget.mode, 'local')
+
+    // The acquire reached Redis after all and took the only slot; the FORGET sent after the timeout frees it.
+    proxy.resume()
+    await once(connection, 'connected')
+    const observer = await openConnection(t)
+    t.equal(await observer.client.hget(budget.shared.key, 'h1'), null, 'no slot is left held')
+    t.ok(Number(await observer.client.hget(budget.shared.key, 'a1')) > 0, 'the slot records when it is free again')
+  })
+
   t.test('an abort while waiting for a shared slot is the caller\'s, not a fallback', async t => {
     const connection = await openConnection(t)
     const budget = new ReplicatedCallBudget(connection, `${budgetKey}:abort`, { qps: 1, concurrency: 1, keyPrefix })

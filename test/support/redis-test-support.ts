@@ -66,6 +66,10 @@ export interface RedisProxy {
   cut(): Promise<void>
   /** Listens again on the same port. */
   restore(): Promise<void>
+  /** Holds every byte in both directions, connections open: Redis stops answering, as on a stalled network. */
+  pause(): void
+  /** Delivers what was held, in order, and forwards again. */
+  resume(): void
   close(): Promise<void>
 }
 
@@ -73,13 +77,22 @@ export interface RedisProxy {
 export async function startRedisProxy (): Promise<RedisProxy> {
   const target = new URL(testRedisUrl!)
   const sockets = new Set<net.Socket>()
+  let paused = false
+  let held: Array<() => void> = []
+  const forward = (from: net.Socket, to: net.Socket): void => {
+    from.on('data', chunk => {
+      if (paused) held.push(() => to.write(chunk))
+      else to.write(chunk)
+    })
+  }
   const server = net.createServer(client => {
     const upstream = net.connect(Number(target.port || 6379), target.hostname)
     sockets.add(client).add(upstream)
     const forget = (): void => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream) }
     client.on('error', forget).on('close', forget)
     upstream.on('error', forget).on('close', forget)
-    client.pipe(upstream).pipe(client)
+    forward(client, upstream)
+    forward(upstream, client)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
@@ -92,6 +105,13 @@ export async function startRedisProxy (): Promise<RedisProxy> {
     url: `redis://127.0.0.1:${port}${target.pathname}`,
     cut,
     restore: async () => { await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve)) },
-    close: async () => { if (server.listening) await cut() }
+    close: async () => { if (server.listening) await cut() },
+    pause: () => { paused = true },
+    resume: () => {
+      const delivering = held
+      held = []
+      paused = false
+      for (const deliver of delivering) deliver()
+    }
   }
 }
