@@ -3,7 +3,7 @@ import { fixedClock } from '../../src/clock.js'
 import { SharedCallCache } from '../../src/replicas/shared-call-cache.js'
 import { redisKeyOf } from '../../src/replicas/redis-keys.js'
 import type { FetchResult } from '../../src/usage/source-adapter.js'
-import { cleanUpKeys, openConnection, skipWithoutRedis, uniquePrefix, unusedPort } from '../support/redis-test-support.js'
+import { cleanUpKeys, openConnection, openDeadConnection, skipWithoutRedis, uniquePrefix } from '../support/redis-test-support.js'
 
 const answer: FetchResult = {
   records: [
@@ -52,7 +52,7 @@ t.test('provisional answers shared between replicas', async t => {
   })
 
   t.test('without Redis: a miss, and writes are dropped', async t => {
-    const connection = await openConnection(t, `redis://127.0.0.1:${await unusedPort()}`)
+    const connection = await openDeadConnection(t)
     const cache = new SharedCallCache(connection, fixedClock(0), { keyPrefix })
     await cache.set('anything', answer, 60_000)
     t.equal(await cache.get('anything'), undefined)

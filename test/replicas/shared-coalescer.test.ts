@@ -4,7 +4,7 @@ import t from 'tap'
 import { UpstreamError } from '../../src/errors.js'
 import { SharedCoalescer } from '../../src/replicas/shared-coalescer.js'
 import type { FetchResult } from '../../src/usage/source-adapter.js'
-import { cleanUpKeys, openConnection, skipWithoutRedis, uniquePrefix, unusedPort } from '../support/redis-test-support.js'
+import { cleanUpKeys, openConnection, openDeadConnection, skipWithoutRedis, uniquePrefix } from '../support/redis-test-support.js'
 
 const answer: FetchResult = {
   records: [
@@ -121,7 +121,7 @@ t.test('replicas joining one upstream call', async t => {
   })
 
   t.test('without Redis each replica makes its own call', async t => {
-    const coalescer = new SharedCoalescer(await openConnection(t, `redis://127.0.0.1:${await unusedPort()}`), { keyPrefix })
+    const coalescer = new SharedCoalescer(await openDeadConnection(t), { keyPrefix })
     t.strictSame(await coalescer.joinOrLead('call:alone', async () => structuredClone(answer), never), answer)
     t.equal(coalescer.fallbacks, 1)
   })

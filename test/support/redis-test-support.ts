@@ -4,6 +4,7 @@
  * removed at the end, and a TCP proxy the test can cut and restore to play a Redis outage.
  */
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import net from 'node:net'
 import { RedisConnection, type RedisConnectionOptions } from '../../src/replicas/redis-connection.js'
 
@@ -26,15 +27,27 @@ export function uniquePrefix (name: string): string {
 }
 
 export const testConnectionOptions: RedisConnectionOptions = {
-  commandTimeoutMs: 1000,
+  // Long enough that a busy machine does not pass for a Redis outage; outage tests set their own.
+  commandTimeoutMs: 3000,
   connectTimeoutMs: 500,
   probeIntervalMs: 50,
   reconnectMaxDelayMs: 100
 }
 
-/** A connection closed when the test ends; resolves once it is usable (or known not to be). */
+/**
+ * A connection closed when the test ends; resolves once Redis has answered (a probe timed out on a busy
+ * machine is retried, so tests start from a known state).
+ */
 export async function openConnection (t: TestLike, url = testRedisUrl!, options: RedisConnectionOptions = {}): Promise<RedisConnection> {
   const connection = new RedisConnection(url, { ...testConnectionOptions, ...options })
+  t.teardown(async () => { await connection.close() })
+  if (await connection.waitUntilSettled() !== 'connected') await once(connection, 'connected')
+  return connection
+}
+
+/** A connection to a port where nothing listens, once it has given up. */
+export async function openDeadConnection (t: TestLike): Promise<RedisConnection> {
+  const connection = new RedisConnection(`redis://127.0.0.1:${await unusedPort()}`, testConnectionOptions)
   t.teardown(async () => { await connection.close() })
   await connection.waitUntilSettled()
   return connection
