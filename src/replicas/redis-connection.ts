@@ -56,7 +56,11 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     this.client.on('error', error => { this.reportFailure(error) })
     this.client.on('close', () => { if (this.state === 'connected') this.reportFailure(new Error('Redis connection closed')) })
     this.client.on('ready', () => { void this.probe() })
-    this.probeTimer = setInterval(() => { if (this.state !== 'connected') void this.probe() }, options.probeIntervalMs ?? 1000)
+    // Only a connection ioredis considers ready is probed: one still being (re)established reports its own
+    // failures, and probing it would call a Redis slow to accept at boot unreachable.
+    this.probeTimer = setInterval(() => {
+      if (this.state !== 'connected' && this.client.status === 'ready') void this.probe()
+    }, options.probeIntervalMs ?? 1000)
     this.probeTimer.unref()
   }
 

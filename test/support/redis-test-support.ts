@@ -57,7 +57,7 @@ export async function openDeadConnection (t: TestLike): Promise<RedisConnection>
 export function cleanUpKeys (t: TestLike, prefix: string): void {
   t.teardown(async () => {
     const cleaner = new RedisConnection(testRedisUrl!, testConnectionOptions)
-    await cleaner.waitUntilSettled()
+    if (await cleaner.waitUntilSettled() !== 'connected') await once(cleaner, 'connected')
     const keys = await cleaner.client.keys(`${prefix}*`)
     if (keys.length > 0) await cleaner.client.del(...keys)
     await cleaner.close()
