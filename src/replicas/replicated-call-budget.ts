@@ -1,0 +1,92 @@
+/**
+ * One account's call budget for one API across replicas: the shared gate in Redis while Redis answers, and an
+ * in-process budget at this replica's share of it while Redis does not. Same `run` as the in-process
+ * CallBudget, so it can take its place as the budget layer of a source's executor.
+ *
+ * The fallback keeps the service ready when Redis is down: every replica then calls at its share (the budget
+ * divided by `USAGE_REPLICAS`), so together they still stay within the provider's limit. Only a replica cut off
+ * from a Redis the others still reach adds its share on top of theirs; that is the price of staying up.
+ *
+ * Going back: the calls this replica made locally are unknown to Redis, so shared mode resumes only once they
+ * have all finished and their second has passed. Until then this replica keeps to its local share.
+ */
+import { CallBudget } from '../usage/call-budget.js'
+import type { RedisConnection } from './redis-connection.js'
+import { concurrencyShare, qpsShare } from './redis-settings.js'
+import { SharedBudgetUnavailableError, SharedRateGate } from './shared-rate-gate.js'
+
+export type BudgetMode = 'shared' | 'local'
+
+export interface ReplicatedCallBudgetOptions {
+  qps: number
+  concurrency: number
+  /** How many replicas share the budget; the local fallback runs at 1/replicas of it. */
+  replicas?: number
+  /** An explicit local fallback rate, instead of the share. */
+  localQps?: number
+  localConcurrency?: number
+  leaseMs?: number
+  keyPrefix?: string
+}
+
+/** As the gates' window: a local call's second must pass before Redis may hand its slot to another replica. */
+const LOCAL_SETTLE_MS = 1005
+
+export class ReplicatedCallBudget {
+  readonly shared: SharedRateGate
+  readonly local: CallBudget
+  /** Calls this budget ran on its local share because Redis could not be relied on. */
+  fallbacks = 0
+  private localInFlight = 0
+  private lastLocalFinish = Number.NEGATIVE_INFINITY
+  private readonly localWindowMs: number
+
+  constructor (private readonly connection: RedisConnection, budgetKey: string, options: ReplicatedCallBudgetOptions) {
+    const replicas = options.replicas ?? 1
+    this.shared = new SharedRateGate(connection, budgetKey, options)
+    const localQps = options.localQps ?? qpsShare(options.qps, replicas)
+    this.local = new CallBudget(localQps, options.localConcurrency ?? concurrencyShare(options.concurrency, replicas))
+    this.localWindowMs = Math.max(LOCAL_SETTLE_MS, LOCAL_SETTLE_MS / Math.min(1, localQps))
+  }
+
+  get mode (): BudgetMode {
+    return this.connection.isConnected && this.localSettled() ? 'shared' : 'local'
+  }
+
+  async run<T> (signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    if (this.mode === 'shared') {
+      let release: (() => void) | undefined
+      try {
+        release = await this.shared.acquire(signal)
+      } catch (error) {
+        if (!(error instanceof SharedBudgetUnavailableError)) throw error
+        signal.throwIfAborted()
+      }
+      if (release !== undefined) {
+        try {
+          return await attempt()
+        } finally {
+          release()
+        }
+      }
+    }
+    return await this.runLocally(signal, attempt)
+  }
+
+  private async runLocally<T> (signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    this.fallbacks++
+    return await this.local.run(signal, async () => {
+      this.localInFlight++
+      try {
+        return await attempt()
+      } finally {
+        this.localInFlight--
+        this.lastLocalFinish = performance.now()
+      }
+    })
+  }
+
+  private localSettled (): boolean {
+    return this.localInFlight === 0 && performance.now() - this.lastLocalFinish >= this.localWindowMs
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Identical upstream calls in flight on several replicas, made once. The first replica to set the call's lease
+ * key (SET NX) leads: it makes the call, renews the lease while the call runs, and publishes the outcome (the
+ * answer, or the provider's failure) under a result key named after its lease token. The others wait for that
+ * key. A leader that dies stops renewing; when its lease runs out with no result, the first waiter to notice
+ * takes the lease over atomically and makes the call itself, so a replica dying mid-call holds the rest up by
+ * one lease at most.
+ *
+ * Results are keyed by the lease token, not by the call alone: a replica arriving after a call has finished
+ * starts a new one (or finds it in the cache layer), exactly as in-process coalescing only joins calls still
+ * in flight, and a failure is only ever seen by those who waited for that call.
+ *
+ * Waiters poll (with jitter) rather than subscribe: a poll cannot miss a result published between two steps,
+ * and with the in-process coalescing in front of this layer each replica has at most one waiter per call.
+ * When Redis cannot be reached, each replica makes the call itself (counted in `fallbacks`); its budget layer
+ * still keeps the calls within the provider's limits.
+ */
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { UpstreamError } from '../errors.js'
+import type { FetchResult } from '../usage/source-adapter.js'
+import { decodeOutcome, encodeOutcome, type CallOutcome } from './fetch-result-codec.js'
+import { pollDelayMs } from './poll-delay.js'
+import type { RedisConnection } from './redis-connection.js'
+import { DEFAULT_KEY_PREFIX, redisKeyOf } from './redis-keys.js'
+
+/** Returns {'lead'} when this token now holds the lease, {'wait', holder} when another does. */
+const JOIN = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'lead'} end
+return {'wait', redis.call('GET', KEYS[1])}
+`
+
+/**
+ * For a waiter watching the lease of ARGV[1] (whose result key is KEYS[2]): {'done', payload} once published,
+ * {'wait', holder} while a leader holds the lease, or {'lead'} when the lease was free and ARGV[2] took it.
+ */
+const WATCH = `
+local payload = redis.call('GET', KEYS[2])
+if payload then return {'done', payload} end
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then return {'lead'} end
+return {'wait', redis.call('GET', KEYS[1])}
+`
+
+const RENEW = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+`
+
+/** Publishes the outcome (when there is one) and gives the lease up, in one step so no waiter sees neither. */
+const FINISH = `
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`
+
+export interface SharedCoalescerOptions {
+  /** How long a leader may go without renewing before a waiter takes over. */
+  leaseMs?: number
+  /** How long a published outcome stays readable for the waiters. */
+  resultTtlMs?: number
+  /** Longest a waiter goes without looking. */
+  pollMs?: number
+  keyPrefix?: string
+}
+
+type WatchReply = ['lead'] | ['wait', string | null] | ['done', string]
+
+export class SharedCoalescer {
+  /** Calls made without sharing because Redis could not be relied on. */
+  fallbacks = 0
+  private readonly leaseMs: number
+  private readonly resultTtlMs: number
+  private readonly pollMs: number
+  private readonly keyPrefix: string
+
+  constructor (private readonly connection: RedisConnection, options: SharedCoalescerOptions = {}) {
+    this.leaseMs = options.leaseMs ?? 10_000
+    this.resultTtlMs = options.resultTtlMs ?? 30_000
+    this.pollMs = options.pollMs ?? 50
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX
+  }
+
+  /**
+   * The outcome of the call identified by `key`, made by whichever replica leads it. `call` runs here only when
+   * this replica leads (first, or after a dead leader's lease ran out) or Redis cannot be relied on.
+   */
+  async joinOrLead (key: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs = this.leaseMs): Promise<FetchResult> {
+    const leaseKey = redisKeyOf(this.keyPrefix, 'lease', key)
+    const token = randomUUID()
+    if (!this.connection.isConnected) return await this.callAlone(call, signal)
+    let reply: WatchReply
+    try {
+      reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
+    } catch (error) {
+      this.giveUp(leaseKey, token, error)
+      return await this.callAlone(call, signal)
+    }
+    for (;;) {
+      if (reply[0] === 'lead') return await this.lead(leaseKey, token, call, signal, leaseMs)
+      if (reply[0] === 'done') {
+        const outcome = decodeOutcome(reply[1])
+        // Not a payload this code wrote: nothing to trust, so this replica asks the provider itself.
+        if (outcome === undefined) return await this.callAlone(call, signal)
+        if (outcome.ok) return outcome.result
+        throw outcome.error
+      }
+      const watched = reply[1] ?? ''
+      await sleep(pollDelayMs(this.pollMs, this.pollMs), undefined, { signal })
+      try {
+        reply = await this.connection.evalScript(WATCH, [leaseKey, this.resultKey(leaseKey, watched)], [watched, token, leaseMs]) as WatchReply
+      } catch (error) {
+        this.giveUp(leaseKey, token, error)
+        return await this.callAlone(call, signal)
+      }
+    }
+  }
+
+  /**
+   * Redis failed (or timed out) mid-step: the step may still have run and given this replica the lease, which
+   * would keep the others waiting for a call that is never shared. It is released, best effort.
+   */
+  private giveUp (leaseKey: string, token: string, error: unknown): void {
+    this.connection.reportFailure(error)
+    this.finish(leaseKey, token, null)
+  }
+
+  private async lead (leaseKey: string, token: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs: number): Promise<FetchResult> {
+    const renewal = setInterval(() => {
+      this.connection.evalScript(RENEW, [leaseKey], [token, leaseMs]).catch(error => { this.connection.reportFailure(error) })
+    }, Math.max(10, Math.floor(leaseMs / 3)))
+    renewal.unref()
+    let outcome: CallOutcome | null = null
+    try {
+      const result = await call(signal)
+      outcome = { ok: true, result }
+      return result
+    } catch (error) {
+      // A provider's failure is the call's outcome; anything else (this replica's deadline, a bug) is this
+      // replica's own, so the lease is given up without a result and a waiter makes the call instead.
+      if (error instanceof UpstreamError && !signal.aborted) outcome = { ok: false, error }
+      throw error
+    } finally {
+      clearInterval(renewal)
+      this.finish(leaseKey, token, outcome)
+    }
+  }
+
+  private finish (leaseKey: string, token: string, outcome: CallOutcome | null): void {
+    let payload = ''
+    try {
+      if (outcome !== null) payload = encodeOutcome(outcome)
+    } catch {
+      // Cannot be shared exactly: the waiters make the call themselves rather than read an approximation.
+    }
+    this.connection.evalScript(FINISH, [leaseKey, this.resultKey(leaseKey, token)], [token, payload, this.resultTtlMs])
+      .catch(error => { this.connection.reportFailure(error) })
+  }
+
+  private async callAlone (call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal): Promise<FetchResult> {
+    this.fallbacks++
+    return await call(signal)
+  }
+
+  private resultKey (leaseKey: string, token: string): string {
+    return `${leaseKey}:result:${token}`
+  }
+}

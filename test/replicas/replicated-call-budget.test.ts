@@ -1,0 +1,93 @@
+import { once } from 'node:events'
+import t from 'tap'
+import { ReplicatedCallBudget } from '../../src/replicas/replicated-call-budget.js'
+import { cleanUpKeys, openConnection, openDeadConnection, skipWithoutRedis, startRedisProxy, uniquePrefix } from '../support/redis-test-support.js'
+
+const budgetKey = 'tencent.mps\u0000AKIDone'
+
+t.test('a replica that cannot reach Redis', async t => {
+  if (skipWithoutRedis(t)) return
+  const keyPrefix = uniquePrefix('replicated-call-budget')
+  cleanUpKeys(t, keyPrefix)
+
+  t.test('calls at its share of the budget from the start when Redis is not there', async t => {
+    const connection = await openDeadConnection(t)
+    const budget = new ReplicatedCallBudget(connection, budgetKey, { qps: 10, concurrency: 4, replicas: 3, keyPrefix })
+    t.equal(connection.health, 'degraded')
+    t.equal(await budget.run(new AbortController().signal, async () => 'answered'), 'answered')
+    t.equal(budget.mode, 'local')
+    t.equal(budget.fallbacks, 1)
+    t.equal(budget.local.qps, 3, 'floor(10 / 3) calls a second')
+  })
+
+  t.test('falls back when Redis goes away, says so once, and shares again when it is back', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url)
+    const degradedEvents: Error[] = []
+    connection.on('degraded', error => degradedEvents.push(error))
+    const budget = new ReplicatedCallBudget(connection, budgetKey, { qps: 4, concurrency: 2, replicas: 2, keyPrefix })
+    const signal = new AbortController().signal
+    const gateKeyExists = async (): Promise<boolean> => {
+      const observer = await openConnection(t)
+      return await observer.client.exists(budget.shared.key) === 1
+    }
+
+    t.equal(budget.mode, 'shared')
+    await budget.run(signal, async () => 'first')
+    t.equal(budget.fallbacks, 0, 'the first call went through Redis')
+    t.ok(await gateKeyExists(), 'and took a slot there')
+
+    await proxy.cut()
+    const answers = await Promise.all([1, 2, 3].map(async index => await budget.run(signal, async () => index)))
+    t.same(answers, [1, 2, 3], 'calls go on without Redis')
+    t.equal(budget.mode, 'local')
+    t.equal(budget.fallbacks, 3)
+    t.equal(budget.local.qps, 2, 'at half the budget, for two replicas')
+    t.equal(degradedEvents.length, 1, 'one event for the whole outage')
+    t.equal(connection.degradations, 1)
+
+    await proxy.restore()
+    await once(connection, 'connected')
+    // Its local calls are unknown to Redis: shared mode resumes once their second has passed.
+    while (budget.mode !== 'shared') await new Promise(resolve => setTimeout(resolve, 50))
+    await budget.run(signal, async () => 'shared again')
+    t.equal(budget.fallbacks, 3, 'the call after recovery went through Redis')
+    t.equal(degradedEvents.length, 1)
+  })
+
+  t.test('a Redis that stops answering costs one command timeout, and a slot its lost reply took is given back', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url, { commandTimeoutMs: 300 })
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:stalled`, { qps: 1, concurrency: 1, replicas: 2, keyPrefix })
+    t.equal(budget.mode, 'shared')
+
+    proxy.pause()
+    t.equal(await budget.run(new AbortController().signal, async () => 'answered'), 'answered')
+    t.equal(budget.fallbacks, 1, 'the call ran on the local share after the timeout')
+    t.equal(budget.mode, 'local')
+
+    // The acquire reached Redis after all and took the only slot; the FORGET sent after the timeout frees it.
+    proxy.resume()
+    await once(connection, 'connected')
+    const observer = await openConnection(t)
+    t.equal(await observer.client.hget(budget.shared.key, 'h1'), null, 'no slot is left held')
+    t.ok(Number(await observer.client.hget(budget.shared.key, 'a1')) > 0, 'the slot records when it is free again')
+  })
+
+  t.test('an abort while waiting for a shared slot is the caller\'s, not a fallback', async t => {
+    const connection = await openConnection(t)
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:abort`, { qps: 1, concurrency: 1, keyPrefix })
+    let finish!: () => void
+    const holding = budget.run(new AbortController().signal, async () => await new Promise<void>(resolve => { finish = resolve }))
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const controller = new AbortController()
+    const waiting = budget.run(controller.signal, async () => 'ran')
+    controller.abort()
+    await t.rejects(waiting, { name: 'AbortError' })
+    t.equal(budget.fallbacks, 0)
+    finish()
+    await holding
+  })
+})
