@@ -21,6 +21,7 @@ import { instrumentRequests, metricsRoute } from './routes/metrics-route.js'
 import { usageRoute } from './routes/usage-route.js'
 import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor } from './security/secret-redactor.js'
+import { BUILT_IN_QUERY_DEFAULTS, type QueryDefaults } from './schemas/usage-query-schema.js'
 import type { QueryLimits } from './usage/query-limits.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   headersTimeoutMs?: number
   /** Bounds on range, upstream calls and points per request; the defaults where omitted. */
   limits?: Partial<QueryLimits>
+  /** tz and granularity of a query that names none; UTC and day unless given. */
+  queryDefaults?: QueryDefaults
   /** Accepted API keys; none (the default) leaves every route open, with a warning at boot. */
   apiKeys?: ApiKeySet
   /** true: /metrics needs no key even when keys are configured. */
@@ -54,6 +57,7 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     maxBuckets: config.maxBuckets,
     requestTimeoutMs: config.requestTimeoutMs,
     limits: config.limits,
+    queryDefaults: config.queryDefaults,
     apiKeys: new ApiKeySet(config.apiKeyDigests),
     metricsPublic: config.metricsPublic
   }
@@ -85,6 +89,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     maxBuckets: options.maxBuckets,
     requestTimeoutMs: options.requestTimeoutMs,
     limits: options.limits ?? {},
+    queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS,
     redactor
   })
   return app

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock.js'
 import { UsageError, type ErrorDetails } from '../errors.js'
 import { errorResponseSchema } from '../schemas/error-schema.js'
-import { usageQuerySchema } from '../schemas/usage-query-schema.js'
+import { usageQuerySchemaFor, type QueryDefaults } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema, type UsageResponse } from '../schemas/usage-response-schema.js'
 import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
@@ -19,6 +19,7 @@ export interface UsageRouteOptions {
   maxBuckets: number
   requestTimeoutMs: number
   limits: Partial<QueryLimits>
+  queryDefaults: QueryDefaults
   redactor: SecretRedactor
 }
 
@@ -32,7 +33,7 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
       tags: ['usage'],
       summary: 'Usage per hour, day or month across every configured source',
       description: 'Buckets are widened to whole hours/days/months in tz. A source contributes only where each bucket is an exact union of its native buckets; otherwise it is reported unaligned. Values are exact integers in seconds or counts.',
-      querystring: usageQuerySchema,
+      querystring: usageQuerySchemaFor({ clock: options.clock, defaults: options.queryDefaults }),
       response: {
         200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
         400: errorResponseSchema,

@@ -23,7 +23,8 @@ export type RelativeTime = { ok: true; instant: number } | { ok: false; reason: 
 export const RELATIVE_TIME_FORM = 'now[±N unit][/unit] with units s m h d w M y (now, now-7d, now-1M/M, now/d)'
 
 const UNITS = 'smhdwMy'
-const STEP = /([+-])(\d{1,9})([smhdwMy])|\/([smhdwMy])/y
+// A space stands for +: a + sent unencoded in a URL's query arrives as a space, and means nothing else here.
+const STEP = /([+ -])(\d{1,9})([smhdwMy])|\/([smhdwMy])/y
 const MOST_STEPS = 8
 // Steps may not wander where the zone engine and Date stop answering; the result is checked by the caller's
 // own bounds afterwards.
@@ -61,7 +62,7 @@ export function resolveRelativeTime(text: string, now: number, zone: string): Re
 
 function stepProblem(rest: string): string {
   if (/^\/\d/.test(rest)) return `rounding to a whole unit without a count (/d, not /1d) in ${RELATIVE_TIME_FORM}`
-  const unit = /^(?:[+-]\d+|\/)(.)/.exec(rest)?.[1]
+  const unit = /^(?:[+ -]\d+|\/)(.)/.exec(rest)?.[1]
   if (unit !== undefined && !UNITS.includes(unit)) return `a unit among s m h d w M y (not '${unit}') in ${RELATIVE_TIME_FORM}`
   return RELATIVE_TIME_FORM
 }

@@ -17,6 +17,7 @@ import type { RetryPolicy } from '../../src/usage/retry-policy.js'
 import { SourceExecutor, type ExecutorServices } from '../../src/usage/source-executor.js'
 import type { ApiKeySet } from '../../src/security/api-keys.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
+import type { QueryDefaults } from '../../src/schemas/usage-query-schema.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -50,6 +51,8 @@ export interface TestServiceOptions {
   apiKeys?: ApiKeySet
   metricsPublic?: boolean
   limits?: Partial<QueryLimits>
+  /** tz and granularity of queries that name none, as USAGE_DEFAULT_TZ and USAGE_DEFAULT_GRANULARITY set them. */
+  queryDefaults?: QueryDefaults
   /** A logger for the app (logging is off by default). */
   logger?: FastifyBaseLogger
   /** Receives one entry per upstream attempt, as the runtime's executors do. */
@@ -116,6 +119,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     headersTimeoutMs: options.headersTimeoutMs,
     limits: options.limits,
+    queryDefaults: options.queryDefaults,
     apiKeys: options.apiKeys,
     metricsPublic: options.metricsPublic,
     ...(options.logger ? { fastify: { loggerInstance: options.logger } } : {})

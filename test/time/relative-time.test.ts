@@ -13,6 +13,7 @@ t.test('relative times resolve against now in the zone', async t => {
     ['now', '2026-11-20T10:30:12.345Z', 'UTC', '2026-11-20T10:30:12.345Z', 'now itself, to the millisecond'],
     ['now-7d', '2026-11-20T10:30:00Z', 'UTC', '2026-11-13T10:30:00.000Z', 'days back'],
     ['now+1d', '2026-11-20T10:30:00Z', 'UTC', '2026-11-21T10:30:00.000Z', 'the future is a time like any other'],
+    ['now 1d', '2026-11-20T10:30:00Z', 'UTC', '2026-11-21T10:30:00.000Z', 'a + sent unencoded in a URL arrives as a space'],
     ['now-6h', '2026-11-20T10:30:00Z', 'UTC', '2026-11-20T04:30:00.000Z', 'hours'],
     ['now-90m', '2026-11-20T10:30:00Z', 'UTC', '2026-11-20T09:00:00.000Z', 'minutes'],
     ['now-30s', '2026-11-20T10:30:00Z', 'UTC', '2026-11-20T10:29:30.000Z', 'seconds'],
