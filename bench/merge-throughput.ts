@@ -13,14 +13,14 @@
  * 3. Baseline: JSON.parse of exactly the bodies one replay reads, interleaved with the replays.
  */
 import { performance } from 'node:perf_hooks'
-import { fixedClock } from '../src/clock.js'
+import { fixedClock, systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import type { UpstreamHttp, UpstreamResponse } from '../src/http/upstream-http.js'
 import type { ServiceConfig } from '../src/config/load-config.js'
 import { UsageMetrics } from '../src/observability/usage-metrics.js'
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime.js'
 import { ADAPTERS } from '../src/providers/registry.js'
-import { usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { BUILT_IN_QUERY_DEFAULTS, usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
 import { buildCatalog } from '../src/usage/catalog.js'
 import { mergeSeries, type SourceOutcome, type SourceSpan } from '../src/usage/merge-series.js'
 import { planSource } from '../src/usage/plan-source.js'
@@ -32,7 +32,7 @@ import { listBuckets, widenRange } from '../src/time/index.js'
 import { ALL_DIMENSIONS, usageSearch } from './lib/queries.js'
 
 const catalog = buildCatalog(ADAPTERS)
-const usageQuerySchema = usageQuerySchemaFor(catalog)
+const usageQuerySchema = usageQuerySchemaFor({ catalog, clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS })
 
 const CAPTURE_PER_SOURCE = 40
 

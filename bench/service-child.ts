@@ -16,7 +16,7 @@ import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { createRuntime } from '../src/runtime.js'
 import { ADAPTERS } from '../src/providers/registry.js'
-import { usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { BUILT_IN_QUERY_DEFAULTS, usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
 import { buildCatalog } from '../src/usage/catalog.js'
 import { toJsonResponse } from '../src/usage/format-answer.js'
 import { runUsageQuery } from '../src/usage/run-usage-query.js'
@@ -25,7 +25,7 @@ import type { UpstreamCallLog } from '../src/usage/source-executor.js'
 import { planInfo } from './lib/plan-info.js'
 
 const catalog = buildCatalog(ADAPTERS)
-const usageQuerySchema = usageQuerySchemaFor(catalog)
+const usageQuerySchema = usageQuerySchemaFor({ catalog, clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS })
 
 interface CallEntry extends UpstreamCallLog { endedAt: number }
 

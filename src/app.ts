@@ -25,6 +25,7 @@ import { usageRoute } from './routes/usage-route.js'
 import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor } from './security/secret-redactor.js'
 import { buildCatalog, type Catalog } from './usage/catalog.js'
+import { BUILT_IN_QUERY_DEFAULTS, type QueryDefaults } from './schemas/usage-query-schema.js'
 import type { QueryLimits } from './usage/query-limits.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
@@ -36,6 +37,8 @@ export interface AppOptions {
   headersTimeoutMs?: number
   /** Bounds on range, buckets, upstream calls and points per request; the defaults where omitted. */
   limits?: Partial<QueryLimits>
+  /** tz and granularity of a query that names none; UTC and day unless given. */
+  queryDefaults?: QueryDefaults
   /** Accepted API keys; none (the default) leaves every route open, with a warning at boot. */
   apiKeys?: ApiKeySet
   /** true: /metrics needs no key even when keys are configured. */
@@ -58,6 +61,7 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     clock,
     requestTimeoutMs: config.requestTimeoutMs,
     limits: queryLimitsOf(config),
+    queryDefaults: config.queryDefaults,
     apiKeys: new ApiKeySet(config.apiKeyDigests),
     metricsPublic: config.metricsPublic
   }
@@ -97,6 +101,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
   await app.register(catalogRoute, { catalog, sources: options.sources })
   await app.register(metricsRoute, { metrics })
-  await app.register(usageRoute, { catalog })
+  await app.register(usageRoute, { catalog, clock: options.clock, queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })
   return app
 }

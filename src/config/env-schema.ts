@@ -1,5 +1,6 @@
 /** The one schema of the service's environment. Every variable here is listed in .env.example. */
 import { z } from 'zod'
+import { GRANULARITIES, isValidZone } from '../time/index.js'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInteger = z.coerce.number().int().positive()
@@ -40,7 +41,11 @@ const shape = {
   USAGE_MAX_RANGE_DAYS: positiveInteger.max(36_600).default(731),
   USAGE_MAX_POINTS: positiveInteger.max(10_000_000).default(100_000),
   USAGE_MAX_UPSTREAM_CALLS: positiveInteger.max(100_000).default(500),
-  USAGE_SHUTDOWN_GRACE_MS: positiveInteger.max(600_000).default(30_000)
+  USAGE_SHUTDOWN_GRACE_MS: positiveInteger.max(600_000).default(30_000),
+
+  // The same check as a query's tz, so that a default the service boots with is one a query could name.
+  USAGE_DEFAULT_TZ: z.string().trim().refine(isValidZone, 'expected an IANA time zone such as UTC or Asia/Shanghai').default('UTC'),
+  USAGE_DEFAULT_GRANULARITY: z.enum(GRANULARITIES, { error: `expected one of ${GRANULARITIES.join(', ')}` }).default('day')
 }
 
 export const envSchema = z.object(

@@ -10,6 +10,7 @@ import { ConfigError } from './config-error.js'
 import { envSchema, type Env } from './env-schema.js'
 import { sourcesFileSchema, type SourceEntry } from './sources-file.js'
 import { parseApiKeyEntries } from '../security/api-keys.js'
+import type { QueryDefaults } from '../schemas/usage-query-schema.js'
 
 export interface ServiceConfig {
   port: number
@@ -28,6 +29,8 @@ export interface ServiceConfig {
   limits: { maxRangeMs: number, maxPoints: number, maxUpstreamCalls: number }
   /** How long in-flight requests may run after SIGTERM/SIGINT before the process exits anyway. */
   shutdownGraceMs: number
+  /** tz and granularity of a query that names none (USAGE_DEFAULT_TZ, USAGE_DEFAULT_GRANULARITY). */
+  queryDefaults: QueryDefaults
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -60,6 +63,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
       maxUpstreamCalls: env.USAGE_MAX_UPSTREAM_CALLS
     },
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
+    queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
     sources: loadSources(env, environment)
   }
 }

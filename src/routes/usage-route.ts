@@ -2,17 +2,18 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { errorResponseSchema } from '../schemas/error-schema.js'
-import { usageQuerySchemaFor } from '../schemas/usage-query-schema.js'
+import { usageQuerySchemaFor, type QueryDefaults } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema } from '../schemas/usage-response-schema.js'
+import type { Clock } from '../clock.js'
 import type { Catalog } from '../usage/catalog.js'
 
-export const usageRoute: FastifyPluginAsync<{ catalog: Catalog }> = async (app, options) => {
+export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, queryDefaults: QueryDefaults }> = async (app, options) => {
   app.withTypeProvider<ZodTypeProvider>().get('/usage', {
     schema: {
       tags: ['usage'],
       summary: 'Usage per hour, day or month across every configured source',
       description: 'Buckets are widened to whole hours/days/months in tz. A source contributes only where each bucket is an exact union of its native buckets; otherwise it is reported unaligned. Values are exact integers in seconds or counts.',
-      querystring: usageQuerySchemaFor(options.catalog),
+      querystring: usageQuerySchemaFor({ catalog: options.catalog, clock: options.clock, defaults: options.queryDefaults }),
       response: {
         200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
         400: errorResponseSchema,

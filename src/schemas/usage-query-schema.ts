@@ -3,10 +3,11 @@
  * the parameter in OpenAPI. Every problem is reported with the parameter it belongs to.
  */
 import { z } from 'zod'
+import type { Clock } from '../clock.js'
 import type { Catalog } from '../usage/catalog.js'
 import { DIMENSIONS, isDimension, type Dimension } from '../usage/source-adapter.js'
 import type { Filters, UsageQuery } from '../usage/usage-query.js'
-import { GRANULARITIES, isValidZone, parseBoundary, widenRange, type Granularity } from '../time/index.js'
+import { GRANULARITIES, formatInstant, isValidZone, parseBoundary, widenRange, type BoundaryForm, type Granularity } from '../time/index.js'
 
 const MAX_LIST_ITEMS = 100
 const MAX_ITEM_LENGTH = 200
@@ -22,6 +23,28 @@ export const MAX_TIMEOUT_SECONDS = 120
 export const EARLIEST_QUERY_INSTANT = Date.UTC(1973, 0, 1)
 export const LATEST_QUERY_INSTANT = Date.UTC(9999, 0, 1)
 const ACCEPTED_INSTANTS = 'from 1973-01-01T00:00:00Z to 9999-01-01T00:00:00Z'
+
+/** What a query that omits tz or granularity gets: UTC and day unless the deployment sets its own. */
+export interface QueryDefaults {
+  zone: string
+  granularity: Granularity
+}
+
+export const BUILT_IN_QUERY_DEFAULTS: QueryDefaults = { zone: 'UTC', granularity: 'day' }
+
+export interface UsageQueryContext {
+  /** The deployment's metrics: names outside it are refused. */
+  catalog: Pick<Catalog, 'metrics' | 'findMetric'>
+  /** The service clock: relative times are resolved against one reading of it per request. */
+  clock: Clock
+  defaults: QueryDefaults
+}
+
+const BOUNDARY_FORMS = 'RFC 3339 with offset (2026-11-01T00:00:00+08:00), a date (2026-11-01 = local midnight in tz), ' +
+  'epoch milliseconds (all digits, e.g. 1793491200000, as Grafana\'s ${__from} sends them; epoch seconds are refused) or a relative time ' +
+  'now[±N unit][/unit] (now, now-7d, now-1M/M, now/d; units s m h d w M y; s m h are elapsed time, d w M y move the calendar of tz, ' +
+  '/unit goes back to the start of that unit in tz, /w to Monday; + is %2B in a URL, a raw + arrives as a space and is read as +), ' +
+  'resolved once per request against the service clock'
 
 /** One value per parameter: a repeated parameter is refused rather than silently picking one. */
 function text (parameter: string, description: string) {
@@ -41,10 +64,10 @@ const filterShape = Object.fromEntries(
 ) as Record<Dimension, ReturnType<typeof list>>
 
 const rawUsageQuerySchema = z.object({
-  from: text('from', `Start, inclusive: RFC 3339 with offset (2026-11-01T00:00:00+08:00) or a date (2026-11-01 = local midnight in tz), ${ACCEPTED_INSTANTS}. Widened to a bucket start.`),
-  to: text('to', `End, exclusive: RFC 3339 with offset or a date, ${ACCEPTED_INSTANTS}. Widened to a bucket end.`),
-  granularity: text('granularity', 'hour, day or month. Default day.').optional(),
-  tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC.').optional(),
+  from: text('from', `Start, inclusive: ${BOUNDARY_FORMS}; ${ACCEPTED_INSTANTS}. Widened to a bucket start.`),
+  to: text('to', `End, exclusive: same forms as from; ${ACCEPTED_INSTANTS}. Widened to a bucket end.`),
+  granularity: text('granularity', 'hour, day or month. Default day, unless the deployment sets another (USAGE_DEFAULT_GRANULARITY).').optional(),
+  tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC, unless the deployment sets another (USAGE_DEFAULT_TZ).').optional(),
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
   format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
@@ -63,24 +86,27 @@ export interface ParsedUsageQuery extends UsageQuery {
 
 type IssueSink = (parameter: string, message: string) => void
 
-/** The documented schema with every semantic check, metric names checked against the catalog; its output is the core's UsageQuery. */
-export function usageQuerySchemaFor (catalog: Pick<Catalog, 'metrics' | 'findMetric'>) {
+/**
+ * The documented schema with every semantic check, for one deployment's catalog, clock and defaults; its output is
+ * the core's UsageQuery.
+ */
+export function usageQuerySchemaFor ({ catalog, clock, defaults }: UsageQueryContext) {
   const known = catalog.metrics.map(metric => metric.name).join(', ')
-  return rawUsageQuerySchema.transform((raw, context) => parseUsageQuery(raw, context, catalog.findMetric, known))
+  return rawUsageQuerySchema.transform((raw, context): ParsedUsageQuery => parseUsageQuery(raw, clock.now(), defaults, catalog.findMetric, known,
+    (parameter, message) => context.addIssue({ code: 'custom', path: [parameter], message })))
 }
 
 export type UsageQuerySchema = ReturnType<typeof usageQuerySchemaFor>
 
 function parseUsageQuery (
-  raw: RawUsageQuery, context: z.RefinementCtx, findMetric: Catalog['findMetric'], known: string
+  raw: RawUsageQuery, now: number, defaults: QueryDefaults, findMetric: Catalog['findMetric'], known: string, problem: IssueSink
 ): ParsedUsageQuery {
-  const problem: IssueSink = (parameter, message) => context.addIssue({ code: 'custom', path: [parameter], message })
-  const granularity = parseEnum(raw.granularity, 'granularity', GRANULARITIES, 'day', problem)
-  const zone = raw.tz ?? 'UTC'
+  const granularity = parseEnum(raw.granularity, 'granularity', GRANULARITIES, defaults.granularity, problem)
+  const zone = raw.tz ?? defaults.zone
   if (!isValidZone(zone)) problem('tz', `unknown time zone '${clip(zone)}'; use an IANA name such as UTC, Asia/Shanghai or America/New_York`)
   const zoneForDates = isValidZone(zone) ? zone : 'UTC'
-  const from = parseInstant(raw.from, 'from', zoneForDates, problem)
-  const to = parseInstant(raw.to, 'to', zoneForDates, problem)
+  const from = parseInstant(raw.from, 'from', zoneForDates, now, problem)
+  const to = parseInstant(raw.to, 'to', zoneForDates, now, problem)
   if (from !== null && to !== null && from >= to) problem('to', 'to must be after from ([from, to) is half-open)')
   if (from !== null && to !== null && from < to && isValidZone(zone)) checkWidenedRange(from, to, granularity, zone, problem)
   const metrics = parseList(raw.metrics, 'metrics', problem)
@@ -113,17 +139,26 @@ function parseUsageQuery (
   }
 }
 
-function parseInstant (text: string, parameter: string, zone: string, problem: IssueSink): number | null {
-  const parsed = parseBoundary(text, zone)
+function parseInstant (text: string, parameter: string, zone: string, now: number, problem: IssueSink): number | null {
+  const parsed = parseBoundary(text, zone, now)
   if (!parsed.ok) {
     problem(parameter, `'${clip(text)}' is not a date or time: ${parsed.reason}`)
     return null
   }
   if (parsed.instant < EARLIEST_QUERY_INSTANT || parsed.instant > LATEST_QUERY_INSTANT) {
-    problem(parameter, `'${clip(text)}' is out of range: ${parameter} must be an instant ${ACCEPTED_INSTANTS}`)
+    problem(parameter, `'${clip(text)}' is out of range: ${parameter} must be an instant ${ACCEPTED_INSTANTS}${rangeHint(parsed.instant, parsed.form)}`)
     return null
   }
   return parsed.instant
+}
+
+/** Epoch seconds (10 digits until 2286) read as milliseconds land in 1970: say so rather than only "out of range". */
+function rangeHint (instant: number, form: BoundaryForm): string {
+  if (form === 'epoch-milliseconds' && instant < EARLIEST_QUERY_INSTANT) {
+    return `; a number is read as epoch milliseconds (this one is ${formatInstant(instant, 'UTC')}): for epoch seconds, multiply by 1000`
+  }
+  if (form === 'relative') return ` (this one resolves to ${new Date(instant).toISOString()})`
+  return ''
 }
 
 function checkWidenedRange (from: number, to: number, granularity: Granularity, zone: string, problem: IssueSink): void {

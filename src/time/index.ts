@@ -2,7 +2,7 @@
 export { GRANULARITIES, type Granularity } from './granularity.js'
 export type { Bucket, TimeRange } from './bucket.js'
 export { isValidZone, offsetMinutesAt } from './zone.js'
-export { parseBoundary, type ParsedBoundary } from './parse-boundary.js'
+export { parseBoundary, type BoundaryForm, type ParsedBoundary } from './parse-boundary.js'
 export {
   floorToBucket, ceilToBucket, widenRange, listBuckets, countBuckets, formatInstant, formatUtcSeconds,
 } from './buckets.js'

@@ -2,6 +2,7 @@
  * The bench's arithmetic (bench/lib): minimum calls, the rate-gate and API floors, the queries it sends and the
  * table it prints. No timing here: only that the numbers the bench compares against are computed right.
  */
+import { systemClock } from '../../src/clock.js'
 import t from 'tap'
 import {
   GATE_MARGIN_MS, estimateFloors, gateFloorClosedFormMs, gateSlots, gateWindowMs, minimumCalls, parseLatency,
@@ -12,12 +13,12 @@ import { localDate, usageSearch } from '../../bench/lib/queries.js'
 import { formatTable, formatTarget, verdictOf, type Row } from '../../bench/lib/table.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { ADAPTERS } from '../../src/providers/registry.js'
-import { usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
+import { BUILT_IN_QUERY_DEFAULTS, usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
 import { buildCatalog } from '../../src/usage/catalog.js'
 import type { RuntimeSource } from '../../src/usage/source-executor.js'
 import { DAY, HOUR, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 
-const usageQuerySchema = usageQuerySchemaFor(buildCatalog(ADAPTERS))
+const usageQuerySchema = usageQuerySchemaFor({ catalog: buildCatalog(ADAPTERS), clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS })
 
 const constant = (milliseconds: number) => () => milliseconds
 

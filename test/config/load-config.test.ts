@@ -26,6 +26,15 @@ t.test('no credentials: the embedded default, with documented defaults', async t
   const config = loadConfig({})
   t.equal(config.sources, 'embedded')
   t.match(config, { port: 3000, host: '127.0.0.1', logLevel: 'info', maxBuckets: 10_000 })
+  t.same(config.queryDefaults, { zone: 'UTC', granularity: 'day' }, 'queries default to UTC days')
+})
+
+t.test('the deployment sets the tz and granularity of queries that name none', async t => {
+  t.same(loadConfig({ USAGE_DEFAULT_TZ: 'Asia/Shanghai', USAGE_DEFAULT_GRANULARITY: 'hour' }).queryDefaults, { zone: 'Asia/Shanghai', granularity: 'hour' })
+  t.same(loadConfig({ USAGE_DEFAULT_TZ: ' ', USAGE_DEFAULT_GRANULARITY: '' }).queryDefaults, { zone: 'UTC', granularity: 'day' }, 'empty means unset')
+  expectError(t, { USAGE_DEFAULT_TZ: 'China/Shanghai' }, /^USAGE_DEFAULT_TZ$/, /IANA time zone/)
+  expectError(t, { USAGE_DEFAULT_TZ: '+08:00' }, /^USAGE_DEFAULT_TZ$/, /IANA time zone/)
+  expectError(t, { USAGE_DEFAULT_GRANULARITY: 'week' }, /^USAGE_DEFAULT_GRANULARITY$/, /hour, day, month/)
 })
 
 t.test('PORT and HOST are honoured; empty variables mean unset', async t => {

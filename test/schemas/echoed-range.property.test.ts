@@ -2,14 +2,15 @@
  * Every from/to an answer echoes (the accepted range widened to whole buckets, written in tz) is RFC 3339 that the
  * service accepts back as it is, in every IANA zone, for every granularity, up to the ends of the accepted range.
  */
+import { systemClock } from '../../src/clock.js'
 import fc from 'fast-check'
 import t from 'tap'
 import { ADAPTERS } from '../../src/providers/registry.js'
-import { EARLIEST_QUERY_INSTANT, LATEST_QUERY_INSTANT, usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
+import { BUILT_IN_QUERY_DEFAULTS, EARLIEST_QUERY_INSTANT, LATEST_QUERY_INSTANT, usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
 import { buildCatalog } from '../../src/usage/catalog.js'
 import { GRANULARITIES, formatInstant, parseBoundary, widenRange } from '../../src/time/index.js'
 
-const usageQuerySchema = usageQuerySchemaFor(buildCatalog(ADAPTERS))
+const usageQuerySchema = usageQuerySchemaFor({ catalog: buildCatalog(ADAPTERS), clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS })
 
 const ZONES = Intl.supportedValuesOf('timeZone')
 const DAY = 86_400_000
@@ -47,7 +48,7 @@ t.test('any accepted query: the echoed from/to are RFC 3339, parse back to the s
       const echoed = { from: formatInstant(widened.from, zone), to: formatInstant(widened.to, zone) }
       for (const [name, text, expected] of [['from', echoed.from, widened.from], ['to', echoed.to, widened.to]] as const) {
         if (!RFC_3339.test(text)) throw new Error(`${name} ${text} is not RFC 3339 (${JSON.stringify(query)})`)
-        const back = parseBoundary(text, zone)
+        const back = parseBoundary(text, zone, 0)
         if (!back.ok || back.instant !== expected) throw new Error(`${name} ${text} does not parse back (${JSON.stringify(query)})`)
       }
       const again = usageQuerySchema.safeParse({ ...echoed, tz: zone, granularity })

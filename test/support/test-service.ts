@@ -15,6 +15,7 @@ import type { ApiKeySet } from '../../src/security/api-keys.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { build } from './build.js'
+import type { QueryDefaults } from '../../src/schemas/usage-query-schema.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
 export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
@@ -47,6 +48,8 @@ export interface TestServiceOptions {
   apiKeys?: ApiKeySet
   metricsPublic?: boolean
   limits?: Partial<QueryLimits>
+  /** tz and granularity of queries that name none, as USAGE_DEFAULT_TZ and USAGE_DEFAULT_GRANULARITY set them. */
+  queryDefaults?: QueryDefaults
   /** A logger for the app (logging is off by default). */
   logger?: FastifyBaseLogger
   /** Receives one entry per upstream attempt, as the runtime's executors do. */

@@ -1,7 +1,8 @@
 /** The catalog is built from the adapters' declarations alone, once, and refuses declarations that disagree. */
+import { systemClock } from '../../src/clock.js'
 import t from 'tap'
 import { ADAPTERS } from '../../src/providers/registry.js'
-import { usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
+import { BUILT_IN_QUERY_DEFAULTS, usageQuerySchemaFor } from '../../src/schemas/usage-query-schema.js'
 import { buildCatalog } from '../../src/usage/catalog.js'
 import { CANONICAL_METRICS } from '../../src/usage/source-adapter.js'
 import { fakeAdapter } from '../support/fake-adapter.js'
@@ -21,10 +22,10 @@ t.test('a kind\'s own metric, provider and dimension values come from its declar
   t.match(catalog.dimensions.find(dimension => dimension.name === 'tier')?.description, /fake\.extra: gold or silver/)
   t.equal(buildCatalog(ADAPTERS).findMetric('fake.widgets.count'), undefined, 'nothing is left behind in a shared registry')
 
-  const schema = usageQuerySchemaFor(catalog)
+  const schema = usageQuerySchemaFor({ catalog, clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS })
   const base = { from: '2026-11-01', to: '2026-11-02' }
   t.ok(schema.safeParse({ ...base, metrics: 'fake.widgets.count' }).success, 'the query accepts the kind\'s metric')
-  const refused = usageQuerySchemaFor(buildCatalog(ADAPTERS)).safeParse({ ...base, metrics: 'fake.widgets.count' })
+  const refused = usageQuerySchemaFor({ catalog: buildCatalog(ADAPTERS), clock: systemClock, defaults: BUILT_IN_QUERY_DEFAULTS }).safeParse({ ...base, metrics: 'fake.widgets.count' })
   t.match(refused.error?.issues[0], { path: ['metrics'], message: /unknown metric 'fake\.widgets\.count'; known: transcode\.duration, / })
 })
 
