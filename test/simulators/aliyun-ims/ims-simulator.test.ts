@@ -6,6 +6,7 @@ import {
   startImsSimulator, type ImsMeterErrorCode, type ImsSimulator, type ImsSummaryField
 } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
 import { ACCOUNT, callAcs3, callRpc, NOW, type TapTest } from '../aliyun/aliyun-test-client.js'
+import { propertySeed } from '../../support/property-seed.js'
 
 const SECOND = 1000
 const MINUTE = 60_000
@@ -166,7 +167,7 @@ t.test('data are additive: any cut of a range adds up to the whole exactly', asy
       }
       return true
     }
-  ), { numRuns: 60 })
+  ), { seed: propertySeed(t), numRuns: 60 })
 })
 
 t.test('idle hours are real zeros and the truth adds every field in canonical units', async (t) => {
