@@ -46,7 +46,7 @@ t.test('a throttle storm: bounded attempts, flagged failure, strict is a 502, re
   t.equal(response.json.complete, false)
   t.equal(response.json.sources[0].error.code, 'UPSTREAM_THROTTLED')
   t.equal(simulator.stats.count(), RETRY.maxAttempts)
-  t.ok(response.json.series.every((series: any) => series.points.every((point: any) => point.value === null && point.state === 'incomplete')))
+  t.same(response.json.series.flatMap((series: any) => series.points.filter((point: any) => !(point.value === null && point.state === 'incomplete'))), [])
   t.equal((await service.get(QUERY + '&strict=true')).status, 502)
   simulator.faults.clear()
   t.equal((await service.get(QUERY)).json.complete, true, 'recovers when the storm stops')
@@ -80,7 +80,7 @@ t.test('reset connections and corrupt bodies never become numbers', async t => {
     const response = await service.get(QUERY)
     t.equal(response.status, 200, kind)
     t.equal(response.json.complete, false, kind)
-    t.ok(response.json.series.every((series: any) => series.points.every((point: any) => point.value === null)), `${kind}: nothing invented`)
+    t.same(response.json.series.flatMap((series: any) => series.points.filter((point: any) => point.value !== null)), [], `${kind}: nothing invented`)
     simulator.faults.clear()
   }
   t.equal((await service.get(QUERY)).json.complete, true)

@@ -23,7 +23,7 @@ t.test('the cut never falls inside a run that could hold a secret', async t => {
     const text = 'a'.repeat(start - 1) + ' ' + secret + ' rest '.repeat(100)
     const capped = capProviderText(text)
     const kept = capped.slice(0, capped.indexOf('…'))
-    t.ok(kept.includes(secret) || !kept.includes(secret.slice(0, 4)), `secret at ${start}: whole or not at all`)
+    t.ok(kept.includes(secret) || !kept.includes(secret.slice(0, 4)), `secret at ${start}: whole or not at all`, { found: kept })
   }
   t.equal(capProviderText('Z'.repeat(10_000)), '… (10000 more characters cut)', 'one endless run: nothing of it is kept')
 })

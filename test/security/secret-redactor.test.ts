@@ -37,7 +37,7 @@ t.test('every encoding of a configured secret or token is removed', async t => {
     ]
     for (const [name, form] of forms) {
       const output = both(value).text(`provider said: bad value ${form} here`)
-      t.notOk(output.includes(form), `${name} of ${value}`)
+      t.notMatch(output, form, `${name} of ${value}`)
       t.match(output, /^provider said: bad value \[redacted\](?:[\w-]|%2[BF])?(?:=|%3D){0,2} here$/i, `${name}: only the value goes (a last character of under 8 bits and padding may stay)`)
     }
   }
@@ -90,7 +90,7 @@ t.test('a signature-shaped value after a signature phrase is removed, whoever it
   ]
   for (const input of cases) {
     const output = hostile.text(input)
-    t.notOk([hex64, hex40, base64, encodeURIComponent(base64), Buffer.from(hex64, 'hex').toString('base64url')].some(value => output.includes(value)), input)
+    t.same([hex64, hex40, base64, encodeURIComponent(base64), Buffer.from(hex64, 'hex').toString('base64url')].filter(value => output.includes(value)), [], input)
   }
   const unrelated = `RequestId ${hex64} and the empty payload hash ${hex40}`
   t.equal(hostile.text(unrelated), unrelated, 'a hash without a signature phrase nearby stays (request ids, payload hashes)')
