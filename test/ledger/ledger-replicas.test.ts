@@ -18,7 +18,7 @@ forEachBackend(t, { memory: false, pgliteDir: false }, async (t, backend) => {
     }
     const read = await replicaA.readRange({ sourceId: 'race', variant: 'v', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 2500 * HOUR })
     t.equal(read.length, 200)
-    t.ok(read.every((bucket) => bucket.revision === 1 && bucket.records.length === 5))
+    t.same(read.filter((bucket) => !(bucket.revision === 1 && bucket.records.length === 5)), [])
     t.same(await replicaA.verify(), [])
   })
 

@@ -150,7 +150,8 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
       lastWriteAt: NOVEMBER_FIRST + 501 * HOUR
     })
     t.same(await store.status(['nothing-here']), [])
-    t.ok((await store.status()).some((entry) => entry.sourceId === 'status-a'))
+    const listed = (await store.status()).map((entry) => entry.sourceId)
+    t.ok(listed.includes('status-a'), 'listed without a filter', { found: listed })
   })
 
   t.test('sync state keeps the last attempt, success and error per source', async (t) => {
@@ -160,7 +161,8 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     t.same(await store.syncState('sync-a'), { sourceId: 'sync-a', lastAttemptAt: 2000, lastSuccessAt: 2000, lastError: 'UPSTREAM_THROTTLED', lastErrorAt: 1000 })
     await store.recordSyncFailure('sync-a', 'UPSTREAM_NETWORK', 3000)
     t.same(await store.syncState('sync-a'), { sourceId: 'sync-a', lastAttemptAt: 3000, lastSuccessAt: 2000, lastError: 'UPSTREAM_NETWORK', lastErrorAt: 3000 })
-    t.ok((await store.syncStates()).some((state) => state.sourceId === 'sync-a'))
+    const listed = (await store.syncStates()).map((state) => state.sourceId)
+    t.ok(listed.includes('sync-a'), 'listed with the others', { found: listed })
   })
 
   t.test('an exclusive lock is refused while held and free again after', async (t) => {

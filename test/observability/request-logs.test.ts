@@ -52,7 +52,7 @@ t.test('retries: one line per attempt, with the attempt number, outcome and prov
     [2, 'server', 'ServiceUnavailable', 40],
     [3, 'ok', null, 30]
   ])
-  t.ok(attempts.every(entry => entry.reqId === requestIdOf(url)), 'every attempt carries the request id')
+  t.same(attempts.filter(entry => !(entry.reqId === requestIdOf(url))), [], 'every attempt carries the request id')
   t.match(attempts[0]!.upstream.providerRequestId, /./, 'the provider request id of a failed attempt, for support tickets')
 })
 
@@ -66,7 +66,7 @@ t.test('every line logged while serving a request carries its id, and error bodi
   await service.get('/nope')
   const requestLines = logs.entries().filter(entry => entry.req || entry.res || entry.upstream)
   t.ok(requestLines.length >= 6)
-  t.ok(requestLines.every(entry => typeof entry.reqId === 'string'), 'no request line without reqId')
+  t.same(requestLines.filter(entry => !(typeof entry.reqId === 'string')), [], 'no request line without reqId')
 })
 
 t.test('a call made outside any request is logged through the app logger', async t => {

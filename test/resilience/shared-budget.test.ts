@@ -15,12 +15,12 @@ t.test('two sources of one account and API queried at once stay within the API\'
   const simulator = service.simulators['studio-shanghai']!
   // 89 and 87 days: three 31-day calls per source and request, 12 in all, more than two seconds' worth at 5 QPS.
   const responses = await Promise.all([
-    service.get('/usage?from=2026-08-23&to=2026-11-20'),
-    service.get('/usage?from=2026-08-24&to=2026-11-19')
+    service.getUsage('/usage?from=2026-08-23&to=2026-11-20'),
+    service.getUsage('/usage?from=2026-08-24&to=2026-11-19')
   ])
   for (const response of responses) {
     t.equal(response.status, 200)
-    t.same(response.json.sources.map((source: any) => [source.id, source.status, source.calls]), [['studio-shanghai', 'ok', 3], ['studio-beijing', 'ok', 3]])
+    t.same(response.json.sources.map(source => [source.id, source.status, source.calls]), [['studio-shanghai', 'ok', 3], ['studio-beijing', 'ok', 3]])
   }
   t.equal(simulator.stats.count(), 12, 'every call reached the one provider')
   t.same([...new Set(simulator.stats.calls.map(call => call.parameters.RegionId))].sort(), ['cn-beijing', 'cn-shanghai'], 'from both sources')

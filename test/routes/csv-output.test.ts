@@ -45,14 +45,14 @@ t.test('format=csv: CRLF lines, formula-like dimension values neutralised', asyn
   const text = await response.body.text()
   t.equal(response.statusCode, 200)
   t.match(String(response.headers['content-type']), /^text\/csv/)
-  t.ok(text.endsWith('\r\n'), 'the last line ends in CRLF')
+  t.match(text, /\r\n$/, 'the last line ends in CRLF')
   // Every line ends in CRLF: splitting on CRLF leaves no bare LF (no value here holds one).
   const lines = text.slice(0, -2).split('\r\n')
   t.equal(lines[0], 'start,end,metric,unit,tier,value,state')
-  t.notOk(lines.some(line => line.includes('\n')), 'no bare LF')
+  t.same(lines.filter(line => line.includes('\n')), [], 'no bare LF')
   for (const [index, [tier, cell]] of HOSTILE_TIERS.entries()) {
     const expected = `2026-11-01T00:00:00Z,2026-11-01T01:00:00Z,transcode.duration,second,${cell},${index + 1},final`
-    t.ok(text.includes(expected + '\r\n'), `tier ${JSON.stringify(tier)} is written as ${JSON.stringify(cell)}`)
+    t.match(text, expected + '\r\n', `tier ${JSON.stringify(tier)} is written as ${JSON.stringify(cell)}`)
   }
   t.equal(text.match(/,final\r\n/g)?.length, HOSTILE_TIERS.length, 'one row per tier')
 })

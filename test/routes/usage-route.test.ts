@@ -24,7 +24,7 @@ t.test('the README query: a complete answer by tier, every day present, schema-v
   for (const series of json.series) {
     t.equal(series.unit, 'second')
     t.same(series.points.map((point: any) => point.start.slice(0, 10)), ['01', '02', '03', '04', '05', '06', '07'].map(day => `2026-11-${day}`))
-    t.ok(series.points.every((point: any) => point.state === 'final' && point.value % 60 === 0), 'minutes became whole seconds')
+    t.same(series.points.filter((point: any) => !(point.state === 'final' && point.value % 60 === 0)), [], 'minutes became whole seconds')
   }
 })
 
@@ -86,7 +86,7 @@ t.test('days in Asia/Kolkata: 400 naming the source and a zone that would work',
   t.equal(response.status, 400)
   t.equal(response.json.error.code, 'UNALIGNED_QUERY')
   t.match(response.json.error.details[0].message, /'studio'/)
-  t.ok(response.json.error.details[0].suggestedZones.includes('UTC'))
+  t.ok(response.json.error.details[0].suggestedZones.includes('UTC'), 'UTC is suggested', { found: response.json.error.details })
   t.match(response.json.error.details[0].message, /tz=UTC/)
 })
 
@@ -111,7 +111,7 @@ t.test('the app filter costs one call per app, each tagged with its app', async 
   const json = (await service.get('/usage?from=2026-11-01&to=2026-11-03&app=liveApp,eventApp&groupBy=app')).json
   t.equal(simulator.stats.count(), 2)
   t.same(simulator.stats.calls.map(call => call.parameters.app).sort(), ['eventApp', 'liveApp'])
-  t.ok(json.series.every((series: any) => ['liveApp', 'eventApp'].includes(series.dimensions.app)))
+  t.same(json.series.filter((series: any) => !(['liveApp', 'eventApp'].includes(series.dimensions.app))), [])
 })
 
 t.test('CSV: format=csv or Accept: text/csv, one row per point', async t => {

@@ -19,6 +19,7 @@ import { DEFAULT_RETRY_POLICY } from '../../src/usage/retry-policy.js'
 import { build } from '../support/build.js'
 import { DAY, fakeAdapter, fakeSource } from '../support/fake-adapter.js'
 import { TEST_NOW } from '../support/test-service.js'
+import { propertySeed } from '../support/property-seed.js'
 
 const USAGE_RUNS = 5_000
 const CATALOG_RUNS = 2_000
@@ -154,7 +155,7 @@ async function fuzz (t: Test, path: '/usage' | '/usage/catalog', numRuns: number
     statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1)
     const problem = checkAnswer(response, path, query)
     if (problem !== null) throw new Error(`${problem}: ${response.body.slice(0, 500)}`)
-  }), { numRuns, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31), verbose: 1 })
+  }), { seed: propertySeed(t), numRuns, verbose: 1 })
   t.comment(`${path}: ${numRuns} runs in ${Math.round(performance.now() - started)} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`)
   return statuses
 }
@@ -190,7 +191,7 @@ t.test('generated Authorization headers: a 200 only for the key, otherwise a 401
     const valid = /^bearer +(\S+) *$/i.exec(authorization)?.[1] === key
     if (response.statusCode !== (valid ? 200 : 401)) throw new Error(`${response.statusCode} for ${JSON.stringify(authorization)}`)
     if (!valid && JSON.parse(response.body).error.code !== 'UNAUTHORIZED') throw new Error('401 without UNAUTHORIZED')
-  }), { numRuns: 1_000 })
+  }), { seed: propertySeed(t), numRuns: 1_000 })
 })
 
 t.test('hand-picked hostile query strings', async t => {

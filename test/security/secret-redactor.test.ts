@@ -2,6 +2,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { REDACTED, SecretRedactor } from '../../src/security/secret-redactor.js'
+import { propertySeed } from '../support/property-seed.js'
 
 const SECRET = 'kS3cr3t/With+Slash=And"Quote'
 const TOKEN = 'CAIS1234tokenPart/+=xyz'
@@ -36,7 +37,7 @@ t.test('every encoding of a configured secret or token is removed', async t => {
     ]
     for (const [name, form] of forms) {
       const output = both(value).text(`provider said: bad value ${form} here`)
-      t.notOk(output.includes(form), `${name} of ${value}`)
+      t.notMatch(output, form, `${name} of ${value}`)
       t.match(output, /^provider said: bad value \[redacted\](?:[\w-]|%2[BF])?(?:=|%3D){0,2} here$/i, `${name}: only the value goes (a last character of under 8 bits and padding may stay)`)
     }
   }
@@ -89,7 +90,7 @@ t.test('a signature-shaped value after a signature phrase is removed, whoever it
   ]
   for (const input of cases) {
     const output = hostile.text(input)
-    t.notOk([hex64, hex40, base64, encodeURIComponent(base64), Buffer.from(hex64, 'hex').toString('base64url')].some(value => output.includes(value)), input)
+    t.same([hex64, hex40, base64, encodeURIComponent(base64), Buffer.from(hex64, 'hex').toString('base64url')].filter(value => output.includes(value)), [], input)
   }
   const unrelated = `RequestId ${hex64} and the empty payload hash ${hex40}`
   t.equal(hostile.text(unrelated), unrelated, 'a hash without a signature phrase nearby stays (request ids, payload hashes)')
@@ -114,7 +115,7 @@ t.test('property: any base64 blob or truncated echo carrying a secret loses it',
     const base64 = Buffer.from(before + secret).toString('base64')
     const middle = Buffer.from(secret.slice(3, secret.length - 3)).toString('base64').slice(4, 24)
     return !local.text(`x ${prefix}`).includes(prefix) && !local.text(base64).includes(middle)
-  }), { numRuns: 1_000 })
+  }), { seed: propertySeed(t), numRuns: 1_000 })
 })
 
 t.test('signature-, token- and Authorization-looking material is removed even when not configured', async t => {
@@ -169,5 +170,5 @@ t.test('property: a redacted JSON log line is still JSON and holds no configured
     const parsed = JSON.parse(output)
     const strings = [parsed.msg, parsed.nested.value, parsed.nested.list[0]]
     return strings.every(text => !text.includes(secret))
-  }), { numRuns: 2_000 })
+  }), { seed: propertySeed(t), numRuns: 2_000 })
 })

@@ -14,6 +14,11 @@ import type { ExecutorServices } from '../../src/usage/source-executor.js'
 import type { ApiKeySet } from '../../src/security/api-keys.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
 import { loadConfig } from '../../src/config/load-config.js'
+import { catalogResponseSchema, type CatalogResponse } from '../../src/schemas/catalog-schema.js'
+import { errorResponseSchema } from '../../src/schemas/error-schema.js'
+import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
+import type { UsageResponse } from '../../src/usage/usage-response.js'
+import type { z } from 'zod'
 import { build } from './build.js'
 import type { QueryDefaults } from '../../src/schemas/usage-query-schema.js'
 
@@ -56,12 +61,33 @@ export interface TestServiceOptions {
   onCall?: ExecutorServices['onCall']
 }
 
+export type ErrorResponse = z.infer<typeof errorResponseSchema>
+
+export interface ServiceResponse<Body> { status: number, headers: Record<string, unknown>, text: string, json: Body }
+
 export interface TestService {
   metrics: UsageMetrics
   url: string
   clock: ReturnType<typeof fixedClock>
   simulators: Record<string, RunningSimulator>
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number, headers: Record<string, unknown>, text: string, json: any }>
+  /** Any answer; `json` is whatever the body parsed to (null when it is not JSON). */
+  get(path: string, headers?: Record<string, string>): Promise<ServiceResponse<any>>
+  /** An answer whose body must be a usage answer (any status): a test then reads typed fields, never `any`. */
+  getUsage(path: string, headers?: Record<string, string>): Promise<ServiceResponse<UsageResponse>>
+  /** An answer whose body must be the error shape. */
+  getError(path: string, headers?: Record<string, string>): Promise<ServiceResponse<ErrorResponse>>
+  /** An answer whose body must be the catalog. */
+  getCatalog(path?: string, headers?: Record<string, string>): Promise<ServiceResponse<CatalogResponse>>
+}
+
+/**
+ * Fails with the status and the body when the body is not what the schema documents. The parsed JSON itself is
+ * returned, not zod's copy, so a field the schema does not know is still there for a test to see.
+ */
+function asBody<Body> (schema: z.ZodType<Body>, path: string, response: ServiceResponse<unknown>): ServiceResponse<Body> {
+  const checked = schema.safeParse(response.json)
+  if (!checked.success) throw new Error(`GET ${path}: ${response.status} ${response.text.slice(0, 1000)}\n${checked.error.message}`)
+  return response as ServiceResponse<Body>
 }
 
 export const TEST_ACCOUNT: SimulatedAccount = { accessKeyId: 'LTAItestkey0001', accessKeySecret: 'test-secret-0001-do-not-use' }
@@ -116,7 +142,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
   })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const metrics = runtime.metrics
-  return {
+  const service: TestService = {
     metrics,
     url: address,
     clock,
@@ -127,6 +153,10 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       let json: unknown = null
       try { json = JSON.parse(text) } catch {}
       return { status: response.statusCode, headers: response.headers, text, json }
-    }
+    },
+    async getUsage (path, headers) { return asBody(usageResponseSchema, path, await service.get(path, headers)) },
+    async getError (path, headers) { return asBody(errorResponseSchema, path, await service.get(path, headers)) },
+    async getCatalog (path = '/usage/catalog', headers) { return asBody(catalogResponseSchema, path, await service.get(path, headers)) }
   }
+  return service
 }

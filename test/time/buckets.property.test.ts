@@ -4,6 +4,7 @@ import {
   GRANULARITIES, ceilToBucket, countBuckets, floorToBucket, listBuckets, widenRange,
   type Bucket, type Granularity, type TimeRange,
 } from '../../src/time/index.js'
+import { propertySeed } from '../support/property-seed.js'
 
 // Zones chosen for their traps: DST in both hemispheres, :30 and :45 offsets, a 30-minute DST (Lord Howe),
 // DST changes at midnight (Santiago) and a +12:45/+13:45 zone (Chatham).
@@ -71,7 +72,7 @@ t.test('widened ranges are tiled exactly and counted right', async t => {
     const buckets = listBuckets(widened, granularity, chosenZone)
     assertTiles(buckets, widened)
     return countBuckets(widened, granularity, chosenZone) === buckets.length
-  }), RUNS)
+  }), { seed: propertySeed(t), ...RUNS })
   t.pass('tiling holds')
 })
 
@@ -86,7 +87,7 @@ t.test('floor <= instant < next boundary, and floor and ceil agree', async t => 
       floorToBucket(next - 1, chosen, chosenZone) === floor &&
       ceil === (floor === moment ? moment : next) &&
       listBuckets({ from: floor, to: next }, chosen, chosenZone).length === 1
-  }), RUNS)
+  }), { seed: propertySeed(t), ...RUNS })
   t.pass('floor and ceil hold')
 })
 
@@ -102,7 +103,7 @@ t.test('hour buckets are whole minutes and nest in day buckets', async t => {
       containingIndex(hour, dayBuckets)
     }
     return true
-  }), RUNS)
+  }), { seed: propertySeed(t), ...RUNS })
   t.pass('hours nest in days')
 })
 
@@ -123,6 +124,6 @@ t.test('re-bucketing hourly values into days and months conserves the total', as
     const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0)
     const total = sum(hourValues)
     return sum(dayTotals) === total && sum(monthTotals) === total
-  }), { numRuns: 60 })
+  }), { seed: propertySeed(t), numRuns: 60 })
   t.pass('totals conserved')
 })

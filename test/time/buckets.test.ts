@@ -42,7 +42,7 @@ t.test('hour buckets across New York fall-back: 25 hours with two local 01:00 ho
   const day = bucketAt(at('2026-11-01T12:00:00Z'), 'day', 'America/New_York')
   const buckets = listBuckets({ from: day.start, to: day.end }, 'hour', 'America/New_York')
   t.equal(buckets.length, 25)
-  t.ok(buckets.every(bucket => hours(bucket) === 1), 'every hour is 60 minutes')
+  t.same(buckets.filter(bucket => !(hours(bucket) === 1)), [], 'every hour is 60 minutes')
   t.same(localStarts(buckets, 'America/New_York').slice(0, 4), [
     '2026-11-01T00:00:00-04:00', '2026-11-01T01:00:00-04:00', '2026-11-01T01:00:00-05:00', '2026-11-01T02:00:00-05:00',
   ])
@@ -107,7 +107,7 @@ t.test('a skipped date has no bucket (Samoa skipped 2011-12-30)', async t => {
   const zone = 'Pacific/Apia'
   const days = listBuckets(widenRange({ from: at('2011-12-29T12:00:00Z'), to: at('2011-12-31T12:00:00Z') }, 'day', zone), 'day', zone)
   t.same(localStarts(days, zone), ['2011-12-29T00:00:00-10:00', '2011-12-31T00:00:00+14:00', '2012-01-01T00:00:00+14:00'])
-  t.ok(days.every(bucket => hours(bucket) === 24))
+  t.same(days.filter(bucket => !(hours(bucket) === 24)), [])
 })
 
 t.test('month buckets have their true length', async t => {

@@ -63,12 +63,12 @@ t.test('numbers as JSON numbers or numeric strings read the same', async t => {
 t.test('empty Data: the provider reported nothing, every field is a real zero', async t => {
   const records = convertBody({ RequestId: 'R', Data: [] })
   t.equal(records.length, 8)
-  t.ok(records.every(record => record.value === 0 && record.start === WINDOW.from && record.end === WINDOW.to))
+  t.same(records.filter(record => !(record.value === 0 && record.start === WINDOW.from && record.end === WINDOW.to)), [])
 })
 
 t.test('the variant dimensions are carried by every record', async t => {
   const records = convertBody(DOC_EXAMPLE, { app: 'x' })
-  t.ok(records.every(record => record.dimensions.app === 'x' && record.dimensions.service === 'ims'))
+  t.same(records.filter(record => !(record.dimensions.app === 'x' && record.dimensions.service === 'ims')), [])
 })
 
 t.test('bodies that cannot be read exactly are refused whole, never read as zero', async t => {

@@ -100,8 +100,8 @@ t.test('fetch: StartTs/EndTs in seconds, no Region, values equal the simulator\'
   t.ok(result.requestId)
   t.equal(result.records.length, 8)
   t.same(byMetric(result), expectedRecords(from, to))
-  t.ok(result.records.every(record => record.start === from && record.end === to && record.dimensions.service === 'ims'))
-  t.ok(Object.values(byMetric(result)).some(value => value > 0), 'there is usage')
+  t.same(result.records.filter(record => !(record.start === from && record.end === to && record.dimensions.service === 'ims')), [])
+  t.ok(Object.values(byMetric(result)).some(value => value > 0), 'there is usage', { found: byMetric(result) })
 })
 
 t.test('numeric strings are accepted: ranges where the simulator sends strings read exactly', async t => {
@@ -121,7 +121,7 @@ t.test('a range not yet begun answers empty Data: zero records, so the bucket re
   const simulator = await startSimulator(t)
   const result = await fetch(simulator, TEST_NOW + HOUR, TEST_NOW + 2 * HOUR)
   t.equal(result.records.length, 8)
-  t.ok(result.records.every(record => record.value === 0))
+  t.same(result.records.filter(record => !(record.value === 0)), [])
 })
 
 t.test('a window beyond 31 days is a planning bug, refused before any call', async t => {

@@ -52,7 +52,7 @@ async function hourlyEqualsOneCall (t: Test, zone: string, from: string, to: str
   t.equal(json.complete, true)
   t.equal(json.sources[0].calls, 48, '48 hourly buckets, 48 calls')
   t.equal(simulator.stats.count('DescribeMeterImsSummary'), 48)
-  t.ok(simulator.stats.calls.every(call => call.status === 200))
+  t.same(simulator.stats.calls.filter(call => !(call.status === 200)), [])
 
   const rangeFrom = Date.parse(json.from)
   const rangeTo = Date.parse(json.to)
@@ -61,7 +61,7 @@ async function hourlyEqualsOneCall (t: Test, zone: string, from: string, to: str
     .sort((left, right) => left[0] - right[0])
   t.same(windows, Array.from({ length: 48 }, (_, index) => [rangeFrom + index * HOUR, rangeFrom + (index + 1) * HOUR]), 'one call per local hour, nothing else')
   t.ok(windows.some(([start, end]) => IMS_SUMMARY_FIELDS.some(field => imsSendsAsString(field, String(start / 1000), String(end / 1000)))),
-    'some hours were answered with numeric strings')
+    'some hours were answered with numeric strings', { found: windows })
 
   reference.stats.reset()
   const whole = await oneCall(rangeFrom, rangeTo)
@@ -83,7 +83,7 @@ t.test('an hourly query over two days makes 48 calls and equals one two-day call
 
 t.test('the same in Asia/Kolkata, whose hours start at :30 UTC', async t => {
   await hourlyEqualsOneCall(t, 'Asia/Kolkata', '2026-11-10', '2026-11-12')
-  t.ok(simulator.stats.calls.every(call => (Number(call.parameters.StartTs) / 60) % 60 === 30), 'every call starts at half past a UTC hour')
+  t.same(simulator.stats.calls.filter(call => !((Number(call.parameters.StartTs) / 60) % 60 === 30)), [], 'every call starts at half past a UTC hour')
 })
 
 t.test('a month longer than 31 days (Europe/Berlin October) is asked in two parts and exact', async t => {
@@ -93,7 +93,7 @@ t.test('a month longer than 31 days (Europe/Berlin October) is asked in two part
   t.equal(response.json.complete, true)
   t.equal(Date.parse(response.json.to) - Date.parse(response.json.from), 31 * DAY + HOUR)
   t.equal(simulator.stats.count(), 2)
-  t.ok(simulator.stats.calls.every(call => call.status === 200))
+  t.same(simulator.stats.calls.filter(call => !(call.status === 200)), [])
   const total = response.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
   t.equal(total, imsTruth({ from: Date.parse(response.json.from), to: Date.parse(response.json.to) }, TEST_NOW))
 
@@ -119,7 +119,7 @@ t.test('a wrong secret is UPSTREAM_AUTH with the provider code, never a zero', a
   t.equal(response.status, 200)
   t.equal(response.json.complete, false)
   t.match(response.json.sources[0], { status: 'failed', error: { code: 'UPSTREAM_AUTH', providerCode: 'SignatureDoesNotMatch', requestId: String } })
-  t.ok(response.json.series.every((series: any) => series.points.every((point: any) => point.value === null)))
+  t.same(response.json.series.flatMap((series: any) => series.points.filter((point: any) => point.value !== null)), [])
 })
 
 t.test('Meter.ReadyTsError from the provider fails the source as UPSTREAM_SERVER; strict=true is a 502', async t => {

@@ -45,7 +45,7 @@ t.test('groupBy=app: the configured app ids, 30 per call (75 ids: 3 calls)', asy
   t.equal(variants.length, 3)
   t.same(variants.map(variant => variant.parameters.AppId?.split(',').length), [30, 30, 15])
   t.same(variants.flatMap(variant => variant.parameters.AppId!.split(',')), APP_IDS, 'every configured app once, in order')
-  t.ok(variants.every(variant => Object.keys(variant.dimensions).length === 0), 'the app comes from each item, not from the call')
+  t.same(variants.filter(variant => !(Object.keys(variant.dimensions).length === 0)), [], 'the app comes from each item, not from the call')
   t.same(liveGrtnAdapter.variants(query(['app']), settings()), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }],
     'no app ids configured: all apps in one call (their usage shows with app unknown)')
 })
@@ -88,5 +88,5 @@ t.test('app and area together: every area crossed with every app chunk', async t
 
 t.test('the region id setting is sent with every call', async t => {
   const variants = liveGrtnAdapter.variants(query(['area']), settings({ regionId: 'ap-southeast-1' }))
-  t.ok(variants.every(variant => variant.parameters.RegionId === 'ap-southeast-1'))
+  t.same(variants.filter(variant => !(variant.parameters.RegionId === 'ap-southeast-1')), [])
 })

@@ -70,12 +70,12 @@ t.test('metrics: every mapped metric is canonical or one of the extra metrics, a
   const mapped = mpsAdapter.metrics.map(mapping => mapping.metric)
   for (const metric of mapped) t.ok(CANONICAL_METRICS.some(canonical => canonical.name === metric) || extra.has(metric), metric)
   for (const metric of extra.keys()) {
-    t.ok(mapped.includes(metric), `${metric} is mapped`)
+    t.ok(mapped.includes(metric), `${metric} is mapped`, { found: mapped })
     t.match(metric, /^mps\./)
   }
-  for (const metric of Object.values(USAGE_METRIC_BY_TASK_TYPE)) t.ok(mapped.includes(metric), metric)
+  for (const metric of Object.values(USAGE_METRIC_BY_TASK_TYPE)) t.ok(mapped.includes(metric), metric, { found: mapped })
   t.equal(extra.get('mps.animated_graphics.duration')?.unit, 'second')
-  t.ok([...extra.values()].filter(metric => metric.name !== 'mps.animated_graphics.duration').every(metric => metric.unit === 'provider_unit'))
+  t.same([...extra.values()].filter(metric => metric.name !== 'mps.animated_graphics.duration').filter(metric => !(metric.unit === 'provider_unit')), [])
   t.equal(new Set(mapped).size, mapped.length, 'each metric mapped once')
   t.ok(mpsAdapter.extraMetrics === MPS_EXTRA_METRICS)
 })

@@ -76,8 +76,8 @@ t.test('one call asks for every documented type and region, StartTime and EndTim
   t.equal(sent.Types?.split(',').length, 15)
   t.equal(sent.ProcessRegions?.split(',').length, 16)
   t.same([...new Set(records.map(record => record.start))].sort(), Array.from({ length: 7 }, (_, day) => NOV_1 + day * DAY), 'exactly the window\'s days')
-  t.ok(records.every(record => record.end - record.start === DAY && Number.isSafeInteger(record.value) && record.value >= 0))
-  t.ok(records.every(record => record.dimensions.service === 'mps' && typeof record.dimensions.task === 'string' && record.dimensions.region === undefined))
+  t.same(records.filter(record => !(record.end - record.start === DAY && Number.isSafeInteger(record.value) && record.value >= 0)), [])
+  t.same(records.filter(record => !(record.dimensions.service === 'mps' && typeof record.dimensions.task === 'string' && record.dimensions.region === undefined)), [])
   t.equal(total(records), mpsUsageTotal(range, { now: TEST_NOW }), 'equals the simulator\'s own total')
   t.same([...new Set(records.map(record => record.metric))].sort(), [
     'ai.duration', 'enhance.duration', 'image.count', 'mps.add_blind_watermark.usage', 'mps.add_nagra_watermark.usage',
@@ -98,14 +98,14 @@ t.test('adjacent windows never count a day twice or not at all', async t => {
     const [rightCall] = calls(config, right)
     const leftRecords = (await fetchCall(config, leftCall!)).records
     const rightRecords = (await fetchCall(config, rightCall!)).records
-    t.ok(leftRecords.every(record => record.start >= left.from && record.end <= left.to), `cut ${cut}: left stays in its window`)
-    t.ok(rightRecords.every(record => record.start >= right.from && record.end <= right.to), `cut ${cut}: right stays in its window`)
+    t.same(leftRecords.filter(record => !(record.start >= left.from && record.end <= left.to)), [], `cut ${cut}: left stays in its window`)
+    t.same(rightRecords.filter(record => !(record.start >= right.from && record.end <= right.to)), [], `cut ${cut}: right stays in its window`)
     const seen = new Map<string, number>()
     for (const record of [...leftRecords, ...rightRecords]) {
       const key = `${record.metric}|${record.dimensions.task}|${record.start}`
       seen.set(key, (seen.get(key) ?? 0) + 1)
     }
-    t.ok([...seen.values()].every(count => count === 1), `cut ${cut}: no day twice`)
+    t.same([...seen.values()].filter(count => !(count === 1)), [], `cut ${cut}: no day twice`)
     t.equal(seen.size, wholeRecords.length, `cut ${cut}: no day missing`)
     t.equal(total(leftRecords) + total(rightRecords), total(wholeRecords), `cut ${cut}: the parts add up to the whole`)
   }
@@ -122,7 +122,7 @@ t.test('a 120-day query is two calls whose totals equal the simulator\'s own tot
   const [first, second] = simulator.stats.calls.map(call => call.parameters).sort((left, right) => left.StartTime!.localeCompare(right.StartTime!))
   t.same([first!.StartTime, first!.EndTime, second!.StartTime, second!.EndTime],
     ['2026-07-20T00:00:00+08:00', '2026-10-17T00:00:00+08:00', '2026-10-18T00:00:00+08:00', '2026-11-16T00:00:00+08:00'], '90 days, then 30, meeting at the seam')
-  t.ok(response.json.series.every((series: any) => series.points.length === 120))
+  t.same(response.json.series.filter((series: any) => !(series.points.length === 120)), [])
   const answered = response.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
   t.equal(answered, mpsUsageTotal({ from: Date.parse(response.json.from), to: Date.parse(response.json.to) }, { now: TEST_NOW }))
   t.equal(response.json.from, '2026-07-20T00:00:00+08:00')
@@ -144,7 +144,7 @@ t.test('alignment: UTC+08:00 days and months align in Asia/Shanghai; UTC days an
   t.equal(monthly.status, 200, monthly.text.slice(0, 300))
   t.equal(monthly.json.complete, true)
   t.equal(monthly.json.sources[0].status, 'ok')
-  t.ok(monthly.json.series.every((series: any) => series.points.length === 3))
+  t.same(monthly.json.series.filter((series: any) => !(series.points.length === 3)), [])
   const answered = monthly.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
   t.equal(answered, mpsUsageTotal({ from: Date.parse('2026-07-31T16:00:00Z'), to: NOV_1 }, { now: TEST_NOW }))
   const utc = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=UTC')
@@ -207,8 +207,8 @@ t.test('groupBy=spec reads Details: same totals, split by Specification', async 
   t.equal(sum(bySpec.json), sum(plain.json))
   t.equal(sum(bySpec.json, 'transcode.duration'), sum(plain.json, 'transcode.duration'))
   const transcodeSpecs = bySpec.json.series.filter((series: any) => series.metric === 'transcode.duration').map((series: any) => series.dimensions.spec)
-  t.ok(transcodeSpecs.includes('Audio') && transcodeSpecs.includes('TESHD-10.H265.4K'))
-  t.ok(bySpec.json.series.some((series: any) => series.dimensions.task === 'AIReview' && series.dimensions.spec === null), 'no sub-specifications: spec is null')
+  t.same(['Audio', 'TESHD-10.H265.4K'].filter(spec => !transcodeSpecs.includes(spec)), [], 'both specifications are listed')
+  t.ok(bySpec.json.series.some((series: any) => series.dimensions.task === 'AIReview' && series.dimensions.spec === null), 'no sub-specifications: spec is null', { found: bySpec.json.series })
   const audioOnly = await service.get(`${base}&spec=Audio`)
   t.same([...new Set(audioOnly.json.series.filter((series: any) => series.total > 0).map((series: any) => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
 })
@@ -277,9 +277,9 @@ t.test('today: the open UTC+08:00 day is fetched and provisional; nothing after 
   // Now is 2026-11-20T18:30+08:00: the 18th ended 42.5 hours ago (final after 36), the 19th 18.5 hours ago, the 20th is open.
   t.same(points.map((point: any) => point.state), ['final', 'provisional', 'provisional', 'provisional', 'provisional'])
   t.same(points.slice(3).map((point: any) => point.value), [null, null], 'future days are null, never zero')
-  t.ok(points.slice(0, 3).every((point: any) => Number.isSafeInteger(point.value)))
+  t.same(points.slice(0, 3).filter((point: any) => !(Number.isSafeInteger(point.value))), [])
   const settled = await service.get('/usage?from=2026-11-01&to=2026-11-18&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
-  t.ok(settled.json.series[0].points.every((point: any) => point.state === 'final'), 'days that ended more than 36 hours ago are final')
+  t.same(settled.json.series[0].points.filter((point: any) => !(point.state === 'final')), [], 'days that ended more than 36 hours ago are final')
 })
 
 t.test('a source asking for some task types feeds only their metrics: the others are left out, never 0', async t => {
@@ -292,7 +292,7 @@ t.test('a source asking for some task types feeds only their metrics: the others
   const asked = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration,snapshot.count')
   t.equal(asked.status, 200)
   t.same(asked.json.series.map((series: any) => series.metric), ['transcode.duration'], 'no snapshot.count series of zeros')
-  t.ok(asked.json.warnings.some((warning: any) => warning.type === 'metric_unavailable' && /snapshot\.count/.test(warning.message)))
+  t.ok(asked.json.warnings.some((warning: any) => warning.type === 'metric_unavailable' && /snapshot\.count/.test(warning.message)), 'snapshot.count is warned as unavailable', { found: asked.json.warnings })
   const none = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=snapshot.count')
   t.equal(none.json.error.code, 'NO_SOURCES', 'the only source does not ask about snapshots')
 

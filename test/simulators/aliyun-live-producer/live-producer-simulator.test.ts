@@ -54,11 +54,11 @@ t.test('a happy call answers 24 hourly aggregated items', async (t) => {
   t.same(rows.map((row) => row.TimeStamp), Array.from({ length: 24 }, (_, hour) => `2026-11-19T${String(hour).padStart(2, '0')}:00:00Z`))
   for (const row of rows) {
     t.same(Object.keys(row).sort(), [...LIVE_PRODUCER_FIELDS, 'TimeStamp'].sort(), 'no split fields without SplitBy')
-    t.ok(LIVE_PRODUCER_FIELDS.every((field) => Number.isInteger(row[field]) && Number(row[field]) >= 0), 'non-negative integer minutes')
+    t.same(LIVE_PRODUCER_FIELDS.filter((field) => !(Number.isInteger(row[field]) && Number(row[field]) >= 0)), [], 'non-negative integer minutes')
   }
   const expected = LIVE_PRODUCER_INSTANCES.reduce((sum, { instance }) => sum + liveProducerMinutes(instance, Date.parse('2026-11-19T05:00:00Z'), 'TranHdDuration'), 0)
   t.equal(rows[5]?.TranHdDuration, expected, 'the aggregate is the sum over instances')
-  t.ok(rows.some((row) => LIVE_PRODUCER_FIELDS.some((field) => Number(row[field]) > 0)), 'there is usage')
+  t.ok(rows.some((row) => LIVE_PRODUCER_FIELDS.some((field) => Number(row[field]) > 0)), 'there is usage', { found: rows })
 })
 
 t.test('the same query answers the same items', async (t) => {
@@ -95,7 +95,7 @@ t.test('a day equals the sum of its hours, for every split', async (t) => {
     const days = await items(simulator, { ...window, Interval: '86400', SplitBy })
     const hours = await items(simulator, { ...window, Interval: '3600', SplitBy })
     t.equal(new Set(days.map((row) => row.TimeStamp)).size, 11, 'ten full days and today so far')
-    t.ok(days.every((row) => String(row.TimeStamp).endsWith('T00:00:00Z')), 'day buckets start at UTC midnight')
+    t.same(days.filter((row) => !(String(row.TimeStamp).endsWith('T00:00:00Z'))), [], 'day buckets start at UTC midnight')
     t.same(totalsBy(days, (timeStamp) => timeStamp.slice(0, 10)), totalsBy(hours, (timeStamp) => timeStamp.slice(0, 10)), `SplitBy=${SplitBy}`)
   }
 })
@@ -111,7 +111,7 @@ t.test('SplitBy slices sum exactly to the unsplit total and carry only their fie
   for (const [SplitBy, fields, perBucket] of splits) {
     const rows = await items(simulator, { ...window, SplitBy })
     t.equal(rows.length, 72 * perBucket, `SplitBy=${SplitBy}: one item per combination per bucket`)
-    t.ok(rows.every((row) => ['DomainName', 'Region', 'Instance', 'Type'].every((field) => (field in row) === fields.includes(field))))
+    t.same(rows.filter((row) => !(['DomainName', 'Region', 'Instance', 'Type'].every((field) => (field in row) === fields.includes(field)))), [])
     t.same(totalsBy(rows), unsplit, `SplitBy=${SplitBy} sums to the total`)
   }
   const byType = await items(simulator, { ...window, SplitBy: 'type' })

@@ -126,9 +126,9 @@ t.test('Details per Specification add up to Summary exactly; types without sub-s
   }
   const oneRegion = await usage(simulator.url, { StartTime: plus8(NOV_1 - 80 * DAY), EndTime: plus8(NOV_1 + 9 * DAY), Types: ['Transcode', 'AIReview'] })
   for (const entry of oneRegion.json.Response.Data) {
-    t.ok(entry.Summary.some((item: any) => item.Usage === 0) && entry.Summary.some((item: any) => item.Usage > 0), `${entry.TaskType}: idle and busy days in one region`)
+    t.ok(entry.Summary.some((item: any) => item.Usage === 0) && entry.Summary.some((item: any) => item.Usage > 0), `${entry.TaskType}: idle and busy days in one region`, { found: entry.Summary })
   }
-  t.ok(answer.json.Response.Data.every((entry: any) => entry.Summary.every((item: any) => Number.isSafeInteger(item.Usage) && Number.isSafeInteger(item.Count) && item.Usage >= 0 && item.Count >= 0)))
+  t.same(answer.json.Response.Data.flatMap((entry: any) => entry.Summary.filter((item: any) => !(Number.isSafeInteger(item.Usage) && Number.isSafeInteger(item.Count) && item.Usage >= 0 && item.Count >= 0))), [])
 })
 
 t.test('deterministic, additive over regions, and equal to the exported truth', async t => {
@@ -144,7 +144,7 @@ t.test('deterministic, additive over regions, and equal to the exported truth', 
       guangzhou.json.Response.Data[typeIndex].Summary[day].Usage + frankfurt.json.Response.Data[typeIndex].Summary[day].Usage), `${entry.TaskType}: regions add up`)
   })
   const inactive = await usage(simulator.url, { ...window, ProcessRegions: ['aws'] })
-  t.ok(inactive.json.Response.Data.every((entry: any) => entry.Summary.every((item: any) => item.Usage === 0 && item.Count === 0)), 'a region without processing answers zeros, every day listed')
+  t.same(inactive.json.Response.Data.flatMap((entry: any) => entry.Summary.filter((item: any) => !(item.Usage === 0 && item.Count === 0))), [], 'a region without processing answers zeros, every day listed')
   const answered = both.json.Response.Data.reduce((sum: number, entry: any) => sum + sumOf(entry.Summary, 'Usage') + sumOf(entry.Summary, 'Count'), 0)
   t.equal(answered, mpsUsageTotal({ from: NOV_1, to: NOV_1 + 14 * DAY }, { now: NOW, regions: ['ap-guangzhou', 'eu-frankfurt'], taskTypes: ['Transcode', 'AIGCVideo'] }))
   t.same(mpsTaskDay(['ap-guangzhou'], 'Transcode', NOV_1, NOW), mpsTaskDay(['ap-guangzhou'], 'Transcode', NOV_1, NOW + 100 * DAY), 'a finished day does not depend on now')
