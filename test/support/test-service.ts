@@ -134,6 +134,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     app: {
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       headersTimeoutMs: options.headersTimeoutMs,
+      queryDefaults: options.queryDefaults,
       limits: options.limits,
       apiKeys: options.apiKeys,
       metricsPublic: options.metricsPublic,
