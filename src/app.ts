@@ -91,7 +91,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     maxBuckets: options.maxBuckets,
     requestTimeoutMs: options.requestTimeoutMs,
     limits: options.limits ?? {},
-    redactor
+    redactor,
+    metrics
   })
   return app
 }

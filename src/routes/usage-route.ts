@@ -11,6 +11,7 @@ import type { Catalog } from '../usage/catalog.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
+import { countAnswer, type UsageMetrics } from '../observability/usage-metrics.js'
 import type { SecretRedactor } from '../security/secret-redactor.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
@@ -22,6 +23,7 @@ export interface UsageRouteOptions {
   requestTimeoutMs: number
   limits: Partial<QueryLimits>
   redactor: SecretRedactor
+  metrics?: UsageMetrics
 }
 
 /** Rendered answers of the current second; small, since only repeated queries benefit. */
@@ -78,6 +80,7 @@ export const usageRoute: FastifyPluginAsync<UsageRouteOptions> = async (app, opt
         })
       }
     }
+    countAnswer(options.metrics, response.complete ? 'complete' : 'incomplete')
     // Serialized here rather than by the schema's serializer: the bytes are what the memo keeps, and tests check
     // answers against the documented schema.
     const rendered: RenderedAnswer = {
