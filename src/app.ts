@@ -92,6 +92,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin)
   await app.register(usageServicePlugin, {
     catalog,
+    metrics,
     sources: options.sources,
     clock: options.clock,
     requestTimeoutMs: options.requestTimeoutMs,

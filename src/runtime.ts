@@ -59,7 +59,7 @@ export async function createRuntime ({ config = loadConfig({}), clock, overrides
     : null
   const sourceConfigs: readonly SourceConfig[] = overrides.sources ?? (embedded ? embedded.sources : config.sources as SourceConfig[])
   const ownHttp = overrides.http === undefined ? createUpstreamHttp({ dispatcher: overrides.dispatcher, timeoutMs: config.upstreamTimeoutMs }) : null
-  const metrics = overrides.metrics ?? new UsageMetrics({ processMetrics: true })
+  const metrics = overrides.metrics ?? new UsageMetrics({ processMetrics: true, buildCommit: config.buildCommit })
   const budgets = new BudgetRegistry(sourceConfigs)
   const services: ExecutorServices = {
     http: overrides.http ?? ownHttp!,

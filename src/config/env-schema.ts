@@ -37,6 +37,7 @@ const shape = {
   USAGE_SIMULATOR_LATENCY_MS: z.string().trim().regex(/^\d+(-\d+)?$/, 'expected milliseconds, e.g. 0 or 80-150').default('0'),
 
   USAGE_API_KEYS: optionalText,
+  USAGE_BUILD_COMMIT: optionalText,
   USAGE_METRICS_PUBLIC: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   USAGE_MAX_RANGE_DAYS: positiveInteger.max(36_600).default(731),
   USAGE_MAX_POINTS: positiveInteger.max(10_000_000).default(100_000),

@@ -26,6 +26,8 @@ export interface ServiceConfig {
   apiKeyDigests: Buffer[]
   /** /metrics needs no key even when keys are configured. */
   metricsPublic: boolean
+  /** The commit this build was made from, for /metrics' build info; null when not known. */
+  buildCommit: string | null
   limits: { maxRangeMs: number, maxPoints: number, maxUpstreamCalls: number }
   /** How long in-flight requests may run after SIGTERM/SIGINT before the process exits anyway. */
   shutdownGraceMs: number
@@ -57,6 +59,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     retryMaxAttempts: env.USAGE_RETRY_MAX_ATTEMPTS,
     apiKeyDigests: parseApiKeyEntries(env.USAGE_API_KEYS),
     metricsPublic: env.USAGE_METRICS_PUBLIC === 'true',
+    buildCommit: env.USAGE_BUILD_COMMIT ?? null,
     limits: {
       maxRangeMs: env.USAGE_MAX_RANGE_DAYS * 86_400_000,
       maxPoints: env.USAGE_MAX_POINTS,

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import type { Clock } from '../clock.js'
 import type { ParsedUsageQuery } from '../schemas/usage-query-schema.js'
 import type { SecretRedactor } from '../security/secret-redactor.js'
+import { countAnswer, type UsageMetrics } from '../observability/usage-metrics.js'
 import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
 import type { Catalog } from '../usage/catalog.js'
 import { checkVerdict } from '../usage/answer-verdict.js'
@@ -25,6 +26,8 @@ export interface UsageService {
 
 export interface UsageServiceOptions {
   catalog: Catalog
+  /** Counts answers by completeness; none in tests that do not look. */
+  metrics?: UsageMetrics
   sources: readonly RuntimeSource[]
   clock: Clock
   /** The deadline of a query that names none. */
@@ -62,6 +65,7 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
       })
       checkVerdict(answer, query, timeoutMs)
       const response = toJsonResponse(answer, query, answer.now, options.catalog)
+      countAnswer(options.metrics, response.complete ? 'complete' : 'incomplete')
       // Serialized here rather than by the route's schema serializer: the bytes are what the memo keeps, and tests
       // check answers against the documented schema.
       const rendered: RenderedAnswer = {

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.js'
 import type { UpstreamHttp } from '../http/upstream-http.js'
-import type { UsageMetrics } from '../observability/usage-metrics.js'
+import type { CacheLookupResult, UsageMetrics } from '../observability/usage-metrics.js'
 import { CallBudget, type BudgetRegistry } from './call-budget.js'
 import type { CallCache } from './call-cache.js'
 import { adapterHandler } from './execution/adapter-handler.js'
@@ -56,6 +56,8 @@ export class SourceExecutor {
     private readonly adapter: SourceAdapter<unknown>,
     private readonly services: ExecutorServices
   ) {
+    // Every series of this source exists from now on, at 0 until something happens.
+    services.metrics?.addSource(source)
     this.handler = composeLayers(executorLayers(source, services, this.settleDelayMs), adapterHandler(source, adapter, services))
   }
 
@@ -86,13 +88,14 @@ export class SourceExecutor {
  */
 function executorLayers (source: SourceConfig<unknown>, services: ExecutorServices, settleDelayMs: number): CallLayer[] {
   const { cache, metrics } = services
-  const countLookup = (result: 'hit' | 'miss' | 'coalesced'): void => { metrics?.cacheLookups.inc({ source: source.id, result }) }
+  const labels = { source: source.id, kind: source.kind }
+  const countLookup = (result: CacheLookupResult): void => { metrics?.cacheLookups.inc({ ...labels, result }) }
   return [
     ...cache
       ? [cacheLayer({ cache, clock: services.clock, settleDelayMs, finalTtlMs: services.finalTtlMs, provisionalTtlMs: services.provisionalTtlMs, onHit: () => countLookup('hit') })]
       : [],
     coalescingLayer({ onLookup: countLookup }),
-    retryLayer({ policy: services.retry, onRetry: () => metrics?.retries.inc({ source: source.id }) }),
+    retryLayer({ policy: services.retry, onRetry: () => metrics?.retries.inc(labels) }),
     ...services.budgets === false ? [] : [budgetLayer(services.budgets?.budgetFor(source) ?? new CallBudget(source.qps, source.concurrency))],
     instrumentationLayer({ source, metrics: services.metrics, onCall: services.onCall })
   ]

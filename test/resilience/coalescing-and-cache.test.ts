@@ -69,10 +69,10 @@ t.test('/metrics exposes calls, latency, throttles, retries, cache and requests'
   await service.get('/usage?from=2026-11-01&to=2026-11-03')
   const response = await service.get('/metrics')
   t.equal(response.status, 200)
-  for (const name of ['usage_upstream_calls_total{source="studio",kind="aliyun.live-producer",outcome="ok"} 1',
-    'usage_upstream_call_duration_seconds_bucket', 'usage_upstream_throttled_total', 'usage_upstream_retries_total',
-    'usage_cache_lookups_total{source="studio",result="hit"} 1', 'usage_http_requests_in_flight',
-    'usage_http_request_duration_seconds_bucket{le="0.005",route="/usage",status="200"}']) {
+  for (const name of ['usage_service_upstream_calls_total{source="studio",kind="aliyun.live-producer",outcome="ok"} 1',
+    'usage_service_upstream_call_duration_seconds_bucket', 'usage_service_upstream_throttled_total', 'usage_service_upstream_retries_total',
+    'usage_service_cache_lookups_total{source="studio",kind="aliyun.live-producer",result="hit"} 1', 'usage_service_http_requests_in_flight',
+    'usage_service_http_request_duration_seconds_bucket{le="0.005",route="/usage",status="200"}']) {
     t.match(response.text, name, name)
   }
 })
@@ -101,7 +101,7 @@ t.test('a repeated query within one second is served from the rendered answer, b
   t.equal(second.json.sources[0]?.cachedCalls, 1)
   t.equal(third.text, second.text, 'the deadline does not change a complete answer')
   const metrics = (await service.get('/metrics')).text
-  t.match(metrics, 'usage_cache_lookups_total{source="studio",result="hit"} 1', 'the third request did not even look up the call cache')
+  t.match(metrics, 'usage_service_cache_lookups_total{source="studio",kind="aliyun.live-producer",result="hit"} 1', 'the third request did not even look up the call cache')
   service.clock.set(TEST_NOW + 1_000)
   const later = await service.getUsage(query)
   t.equal(later.json.cacheAgeSeconds, 1, 'the next second is computed again')

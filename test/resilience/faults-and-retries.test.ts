@@ -18,7 +18,7 @@ t.test('throttling and 5xx bursts are retried, fresh-signed, and the answer is c
   t.equal(simulator.stats.count(), 4, 'three refusals, then the answer')
   t.same(simulator.stats.calls.map(call => call.code), ['Throttling.User', 'Throttling.User', 'ServiceUnavailable', null])
   t.equal(response.json.sources[0]!.calls, 1, 'one logical call, retried')
-  t.match(await (await fetch(service.url + '/metrics')).text(), /usage_upstream_retries_total\{source="studio"\} 3/)
+  t.match(await (await fetch(service.url + '/metrics')).text(), /usage_service_upstream_retries_total\{source="studio",kind="aliyun.live-producer"\} 3/)
 })
 
 t.test('x-acs-retry-after is honoured', async t => {

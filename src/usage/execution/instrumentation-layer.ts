@@ -49,7 +49,7 @@ export function instrumentationLayer (options: InstrumentationLayerOptions): Cal
       const durationMs = monotonicNow() - started
       metrics?.upstreamCalls.inc({ ...labels, outcome })
       metrics?.upstreamLatency.observe(labels, durationMs / 1000)
-      if (outcome === 'throttled') metrics?.throttles.inc({ source: labels.source })
+      if (outcome === 'throttled') metrics?.throttles.inc(labels)
       onCall?.({
         ...labels,
         window: call.window,

@@ -21,7 +21,7 @@ t.test('an answered attempt: one log line with its request id, counted as ok and
   await layer(async () => ({ result: { records: [], requestId: 'REQ-OK' }, cachedAt: null }))(call, { ...callContext(new AbortController().signal), attempt: 2 })
   t.same(lines, [{ source: 'studio', kind: 'aliyun.live-producer', window: { from: 1_000, to: 2_000 }, attempt: 2, outcome: 'ok', providerCode: null, requestId: 'REQ-OK', durationMs: 40 }])
   t.same(await counted(metrics), [['ok', 1]])
-  t.equal((await metrics.upstreamLatency.get()).values.find(value => value.metricName === 'usage_upstream_call_duration_seconds_count')?.value, 1)
+  t.equal((await metrics.upstreamLatency.get()).values.find(value => value.metricName === 'usage_service_upstream_call_duration_seconds_count')?.value, 1)
 })
 
 t.test('a failed attempt: its outcome, the provider\'s code and request id; a throttle is counted as one', async t => {
