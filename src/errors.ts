@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   VALUE_TOO_LARGE: { status: 502, description: 'A sum (bucket or total) would pass 2^53 − 1, the largest integer answered exactly; it is refused, never rounded. The message names metric and bucket.' },
   SOURCE_FAILED: { status: 502, description: 'strict=true and at least one selected source could not deliver all of its part.' },
   SHUTTING_DOWN: { status: 503, description: 'The service is shutting down and takes no new requests; retry, another instance answers.' },
-  DEADLINE_EXCEEDED: { status: 504, description: 'The request deadline passed before every upstream call finished.' },
+  DEADLINE_EXCEEDED: { status: 504, description: 'strict=true and the request deadline passed before every upstream call finished. Without strict the answer is sent with what was obtained and a deadline_exceeded warning.' },
   INTERNAL: { status: 500, description: 'A bug in this service. Nothing a caller sends should produce it.' },
   CONFIG_INVALID: { status: 500, description: 'A setting is invalid; raised at boot, never served.' },
   UPSTREAM_THROTTLED: { status: 502, description: 'The provider refused the call for rate limiting.' },

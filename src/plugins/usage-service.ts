@@ -1,6 +1,7 @@
 /**
  * The usage service on the app (`app.usageService`): runs a query within its deadline, refuses an answer that
- * may not be sent (deadline passed, strict), renders it as JSON or CSV, and serves the rendered copy again for
+ * may not be sent (strict: a source failed, or the deadline passed; without strict a late answer is sent with
+ * what was obtained), renders it as JSON or CSV, and serves the rendered copy again for
  * the rest of its second while every upstream part is still the same cache entry. Routes only speak HTTP.
  */
 import type { FastifyInstance } from 'fastify'

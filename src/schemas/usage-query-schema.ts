@@ -71,8 +71,8 @@ const rawUsageQuerySchema = z.object({
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
   format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
-  strict: text('strict', 'true: any source that cannot deliver fails the request with 502. Default false.').optional(),
-  timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: 504 with what was obtained.`).optional(),
+  strict: text('strict', 'true: any source that cannot deliver fails the request with 502, and the deadline passing with 504. Default false.').optional(),
+  timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: what was obtained, complete=false, its points incomplete and a deadline_exceeded warning (with strict=true: 504).`).optional(),
   ...filterShape
 }).strict()
 

@@ -18,7 +18,10 @@ export const seriesSchema = z.object({
   unit: z.enum(UNITS),
   dimensions: z.record(z.string(), z.string().nullable()).describe('The groupBy dimensions; null where the usage has no such dimension.'),
   points: z.array(pointSchema).describe('Every bucket of the effective range, in order.'),
-  total: z.number().int().nullable()
+  total: z.number().int().nullable().describe(
+    'The exact sum of the points, only when every point has a value and none is incomplete; otherwise null (never the sum of an incomplete series).'),
+  partialTotal: z.number().int().nullable().describe(
+    'The exact sum of the values obtained, whatever their state (equal to total when total is not null); null when no point has a value.')
 })
 
 export const sourceReportSchema = z.object({
@@ -39,7 +42,7 @@ export const sourceReportSchema = z.object({
 })
 
 export const warningSchema = z.object({
-  type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
+  type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'deadline_exceeded', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
   source: z.string().nullable(),
   message: z.string(),
   suggestedZones: z.array(z.string()).optional()
@@ -51,6 +54,7 @@ export const usageResponseSchema = z.object({
   granularity: z.enum(['hour', 'day', 'month']),
   tz: z.string(),
   complete: z.boolean().describe('True only if every point is final or provisional and every selected source is ok.'),
+  final: z.boolean().describe('True only if the answer is complete and every point of every series is final: settled numbers that will not change (safe to invoice).'),
   series: z.array(seriesSchema),
   sources: z.array(sourceReportSchema),
   warnings: z.array(warningSchema),

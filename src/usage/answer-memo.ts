@@ -48,7 +48,8 @@ export class AnswerMemo {
   /**
    * Keeps an answer only when every upstream part came from the cache (an answer that called upstream says so
    * in sources[].calls, which a recomputation would not), so its freshness can be checked later against the
-   * very cache entries it was made of.
+   * very cache entries it was made of. A call that failed (or that the deadline cut) was not answered by the cache,
+   * so an answer missing any part is never kept: asked again, it is computed again.
    */
   set (key: string, upstream: readonly UpstreamPart[], rendered: RenderedAnswer): void {
     if (upstream.some(part => part.cachedAt === null)) return

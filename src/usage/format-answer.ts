@@ -23,6 +23,7 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
     granularity: query.granularity,
     tz: zone,
     complete: answer.complete,
+    final: answer.complete && answer.series.every(series => series.points.every(point => point.state === 'final')),
     series: answer.series.map(series => ({
       metric: series.metric,
       unit: catalog.findMetric(series.metric)?.unit ?? 'count',
@@ -33,7 +34,8 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
         value: point.value,
         state: point.state
       })),
-      total: series.total
+      total: series.total,
+      partialTotal: series.partialTotal
     })),
     sources: formatSourceReports(answer.sources, zone),
     warnings: answer.warnings,

@@ -39,7 +39,10 @@ export interface MergedSeries {
   metric: string
   dimensions: Record<string, string | null>
   points: MergedPoint[]
+  /** The sum of the points, only when every point has a value and none is incomplete; null otherwise. */
   total: number | null
+  /** The sum of the values obtained, whatever their state; null when no point has a value. */
+  partialTotal: number | null
 }
 
 export interface MergeInput {
@@ -179,9 +182,10 @@ export function mergeSeries (input: MergeInput): MergedSeries[] {
       if (point === null) throw new UnsafeSumError(entry.metric, entry.dimensions, buckets[bucketIndex]!, sumOfSources(bucketIndex, feeding, entry.sums))
       points[bucketIndex] = point
     }
-    const total = totalOf(points)
-    if (total !== null && !isSafe(total)) throw new UnsafeSumError(entry.metric, entry.dimensions, null, total)
-    merged.push({ metric: entry.metric, dimensions: entry.dimensions, points, total })
+    const partialTotal = sumOfValues(points)
+    if (partialTotal !== null && !isSafe(partialTotal)) throw new UnsafeSumError(entry.metric, entry.dimensions, null, partialTotal)
+    const total = points.every(point => point.value !== null && point.state !== 'incomplete') ? partialTotal : null
+    merged.push({ metric: entry.metric, dimensions: entry.dimensions, points, total, partialTotal })
   }
   return sortSeries(merged)
 }
@@ -288,7 +292,7 @@ function pointFor (
 }
 
 /** The sum of the points' values, stopping at the first partial sum past 2^53 − 1 (the caller refuses it). */
-function totalOf (points: readonly MergedPoint[]): number | null {
+function sumOfValues (points: readonly MergedPoint[]): number | null {
   let total: number | null = null
   for (const point of points) {
     if (point.value === null) continue

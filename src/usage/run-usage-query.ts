@@ -9,6 +9,7 @@ import { formatInstant, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import { MisalignedRecordError, UnsafeSumError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
 import { planSource, type SourcePlan } from './plan-source.js'
+import { deadlineFailure, deadlineWarning, mergeRanges, type DeadlineCut } from './deadline-warning.js'
 import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, listBucketsWithin, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
 import { IDENTITY_DIMENSIONS, selectSources, type SelectedSource } from './select-sources.js'
@@ -38,6 +39,7 @@ interface SourceRun {
   outcome: SourceOutcome
   report: SourceReport
   upstream: UpstreamPart[]
+  deadlineCut: DeadlineCut
 }
 
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
@@ -94,11 +96,14 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const reports = runs.map(run => run.report)
   const complete = reports.every(report => report.status === 'ok') &&
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
+  const deadlinePassed = options.signal.aborted
+  // Sent anyway (a 504 only with strict=true): the warning says what the deadline left out.
+  if (deadlinePassed && !complete) warnings.push(deadlineWarning(runs.map(run => run.deadlineCut), query.zone))
   const upstream = runs.flatMap(run => run.upstream)
   const cachedTimes = upstream.map(part => part.cachedAt).filter((time): time is number => time !== null)
   const oldestCachedAt = cachedTimes.length > 0 ? Math.min(...cachedTimes) : null
   return {
-    range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, deadlinePassed: options.signal.aborted, upstream
+    range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, deadlinePassed, upstream
   }
 }
 
@@ -145,10 +150,12 @@ async function runSource (
   if (plan.status === 'unaligned') {
     report.status = 'unaligned'
     const outcome: SourceOutcome = { ...base, records: [], spans: [{ from: range.from, to: range.to, status: 'unaligned' }] }
-    return { selected, plan, outcome, report, upstream: [] }
+    return { selected, plan, outcome, report, upstream: [], deadlineCut: { source: config.id, cutCalls: 0, calls: 0, ranges: [] } }
   }
 
-  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal, deadlineAt)))
+  // Classified as each call fails: a failure after the deadline is the deadline's only if it happened after it.
+  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal, deadlineAt)
+    .catch((reason: unknown) => { throw deadlineFailure(reason, signal) })))
   const upstream: UpstreamPart[] = []
   const records: UsageRecord[] = []
   const spans: SourceSpan[] = plan.spans
@@ -156,6 +163,7 @@ async function runSource (
     .map(span => ({ from: span.from, to: span.to, status: span.status as SourceSpan['status'] }))
   let failedCalls = 0
   let firstError: unknown = null
+  const cutWindows: TimeRange[] = []
   results.forEach((result, index) => {
     const call = plan.calls[index]!
     // One span per call: a window whose other variants succeeded still delivers what they obtained.
@@ -175,6 +183,7 @@ async function runSource (
       report.calls++
       failedCalls++
       firstError ??= result.reason
+      if (isUsageError(result.reason) && result.reason.code === 'DEADLINE_EXCEEDED') cutWindows.push(call.window)
     }
   })
 
@@ -186,7 +195,8 @@ async function runSource (
   } else if (outOfRange) {
     report.status = 'out_of_range'
   }
-  return { selected, plan, outcome: { ...base, records, spans }, report, upstream }
+  const deadlineCut = { source: config.id, cutCalls: cutWindows.length, calls: plan.calls.length, ranges: mergeRanges(cutWindows) }
+  return { selected, plan, outcome: { ...base, records, spans }, report, upstream, deadlineCut }
 }
 
 /** A record is kept only if it carries every filtered dimension with an allowed value. */

@@ -42,7 +42,7 @@ export interface SourceReport {
   outOfRange: TimeRange | null
 }
 
-export type WarningType = 'unaligned' | 'out_of_range' | 'source_failed' | 'filter_unsupported' | 'group_unsupported' | 'metric_unavailable'
+export type WarningType = 'unaligned' | 'out_of_range' | 'source_failed' | 'deadline_exceeded' | 'filter_unsupported' | 'group_unsupported' | 'metric_unavailable'
 
 export interface UsageWarning {
   type: WarningType

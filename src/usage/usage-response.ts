@@ -22,7 +22,10 @@ export interface ResponseSeries {
   unit: Unit
   dimensions: Record<string, string | null>
   points: ResponsePoint[]
+  /** Only when every point has a value and none is incomplete: never the sum of an incomplete series. */
   total: number | null
+  /** The sum of the values obtained (equal to total when there is one); null when no point has a value. */
+  partialTotal: number | null
 }
 
 /** A source's report as in the answer, its out-of-range part in the query's zone. */
@@ -36,6 +39,8 @@ export interface UsageResponse {
   granularity: Granularity
   tz: string
   complete: boolean
+  /** Complete, and every point of every series final: the numbers will not change. */
+  final: boolean
   series: ResponseSeries[]
   sources: ResponseSourceReport[]
   warnings: UsageWarning[]

@@ -32,7 +32,7 @@ t.test('two sources sum exactly; a reported zero stays 0 and the total counts it
     ]
   })
   t.same(series!.points.map(point => [point.value, point.state]), [[90, 'final'], [0, 'final'], [120, 'final']])
-  t.equal(series!.total, 210)
+  t.same([series!.total, series!.partialTotal], [210, 210])
 })
 
 t.test('a failed window: what was obtained, incomplete; nothing obtained: null, not zero', async t => {
@@ -45,13 +45,14 @@ t.test('a failed window: what was obtained, incomplete; nothing obtained: null, 
     ]
   })
   t.same(series!.points.map(point => [point.value, point.state]), [[60, 'final'], [60, 'incomplete'], [0, 'incomplete']])
+  t.same([series!.total, series!.partialTotal], [null, 120], 'no total of an incomplete series: the sum obtained has its own name')
   const [alone] = mergeSeries({
     buckets: hours(2),
     groupBy: [],
     sources: [source('b', [], [{ from: T0, to: T0 + 2 * HOUR, status: 'failed' }])]
   })
   t.same(alone!.points.map(point => [point.value, point.state]), [[null, 'incomplete'], [null, 'incomplete']])
-  t.equal(alone!.total, null)
+  t.same([alone!.total, alone!.partialTotal], [null, null], 'nothing obtained: no partial sum either')
 })
 
 t.test('out_of_range and unaligned are null and incomplete; future is null and provisional', async t => {
@@ -63,11 +64,13 @@ t.test('out_of_range and unaligned are null and incomplete; future is null and p
     ])]
   })
   t.same(series!.points.map(point => [point.value, point.state]), [[null, 'incomplete'], [60, 'final'], [null, 'provisional']])
+  t.same([series!.total, series!.partialTotal], [null, 60])
 })
 
 t.test('buckets ending after the settle instant are provisional', async t => {
   const [series] = mergeSeries({ buckets: hours(3), groupBy: [], sources: [source('a', [record(0, 1)], [okSpan(0, 3)], T0 + 2 * HOUR)] })
   t.same(series!.points.map(point => point.state), ['final', 'final', 'provisional'])
+  t.same([series!.total, series!.partialTotal], [1, 1], 'provisional points with values still have a total')
 })
 
 t.test('groupBy splits series; a dimension a record lacks is null; series are sorted', async t => {

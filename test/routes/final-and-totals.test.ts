@@ -1,0 +1,54 @@
+/**
+ * Numbers that cannot be misread, through the whole service: `final` only for settled complete answers, a series
+ * `total` only when nothing is missing, and what was obtained otherwise under its own name.
+ */
+import t from 'tap'
+import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
+import { startLiveProducerSimulator } from '../../src/simulators/index.js'
+import type { ResponseSeries } from '../../src/usage/usage-response.js'
+import { startTestService } from '../support/test-service.js'
+
+const studio = { id: 'studio', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator }
+const sumOf = (series: ResponseSeries): number => series.points.reduce((sum, point) => sum + (point.value ?? 0), 0)
+
+t.test('a settled, complete range is final, and every series has its total', async t => {
+  const service = await startTestService(t, [studio])
+  const { json } = await service.getUsage('/usage?from=2026-11-01&to=2026-11-08')
+  t.same([json.complete, json.final], [true, true])
+  t.ok(json.series.length > 0)
+  for (const series of json.series) {
+    t.equal(series.total, sumOf(series), series.metric)
+    t.equal(series.partialTotal, series.total, `${series.metric}: the sum obtained is the total`)
+  }
+  t.ok(json.series.some(series => series.total! > 0), 'not only zeros')
+})
+
+t.test('a bucket still inside the data delay: complete but not final', async t => {
+  const service = await startTestService(t, [studio])
+  const { json } = await service.getUsage('/usage?from=2026-11-18&to=2026-11-21')
+  t.same([json.complete, json.final], [true, false])
+  t.ok(json.series.every(series => series.points.at(-1)!.state === 'provisional'), 'the current day is provisional')
+  t.ok(json.series.every(series => series.points.at(0)!.state === 'final'))
+})
+
+t.test('a source failing for part of the range: no total, the sum obtained as partialTotal, not final', async t => {
+  const service = await startTestService(t, [studio], { cache: false })
+  // 61 days: two calls of at most 31 days; the first call the simulator receives fails.
+  const query = '/usage?from=2026-09-01&to=2026-11-01'
+  service.simulators.studio!.faults.inject({ kind: 'server-error', status: 500 })
+  const { json } = await service.getUsage(query)
+  t.same([json.complete, json.final, json.sources[0]?.status], [false, false, 'partial'])
+  const whole = (await service.getUsage(query)).json
+  t.equal(whole.complete, true, 'the same query without the fault')
+  for (const series of json.series) {
+    const obtained = series.points.filter(point => point.state !== 'incomplete')
+    t.ok(obtained.length > 0 && obtained.length < series.points.length, `${series.metric}: part obtained, part not`)
+    t.ok(series.points.every(point => point.state !== 'incomplete' || point.value === null), 'nothing obtained for the failed part: null')
+    t.equal(series.total, null, `${series.metric}: never a total of an incomplete series`)
+    t.equal(series.partialTotal, sumOf(series), `${series.metric}: the exact sum of the values obtained`)
+    const full = whole.series.find(entry => entry.metric === series.metric)!
+    const missing = full.points.filter((_, index) => series.points[index]!.state === 'incomplete').reduce((sum, point) => sum + point.value!, 0)
+    t.equal(series.partialTotal! + missing, full.total, `${series.metric}: the partial sum plus what the failed part held is the total`)
+  }
+  t.ok(json.series.some(series => series.partialTotal! > 0), 'not only zeros')
+})
