@@ -265,8 +265,8 @@ function recordingHttp (sourceId: string, keep: (response: Recorded) => void): U
 }
 
 /**
- * mergeSeries alone, on the records of one replay: the same inputs runUsageQuery builds (records tagged with
- * provider and source, one ok span per call window), repeated until the target number of points.
+ * mergeSeries alone, on the records of one replay: the same inputs runUsageQuery builds (the adapters' records as
+ * they are, provider and source in the outcome's identity, one ok span per call window), repeated until the target number of points.
  */
 function measureMergeOnly (
   sources: readonly RuntimeSource[], queries: readonly UsageQuery[], results: ReadonlyMap<string, FetchResult[]>, now: number, targetPoints: number
@@ -286,7 +286,8 @@ function measureMergeOnly (
       const mine = (results.get(config.id) ?? []).slice(offset, offset + plan.calls.length)
       offsets.set(config.id, offset + plan.calls.length)
       const records: UsageRecord[] = []
-      for (const result of mine) for (const record of result.records) records.push({ ...record, dimensions: { ...record.dimensions, ...identity } })
+      // As runUsageQuery passes them: not copied, the merger takes provider and source from the outcome's identity.
+      for (const result of mine) for (const record of result.records) records.push(record)
       const spans: SourceSpan[] = plan.spans.filter(span => span.status !== 'planned').map(span => ({ ...span, status: span.status as SourceSpan['status'] }))
       for (const call of plan.calls) spans.push({ from: call.window.from, to: call.window.to, status: 'ok' })
       inputs[queryIndex]!.outcomes.push({ identity, metrics: new Set(adapter.metrics.map(mapping => mapping.metric)), records, spans, settledBefore: now - executor.settleDelayMs })

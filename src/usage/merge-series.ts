@@ -84,6 +84,13 @@ interface SeriesEntry {
   sums: Float64Array[]
 }
 
+/** The series of one dimensions object, per metric (a record's dimensions carry few metrics: a short list). */
+interface KnownSeries {
+  metric: string
+  sums: Float64Array[]
+  next: KnownSeries | undefined
+}
+
 /** Grouped by more dimensions than this, a record's own keys are walked (see readValues). */
 const WALK_KEYS_ABOVE = 6
 
@@ -159,13 +166,26 @@ export function mergeSeries (input: MergeInput): MergedSeries[] {
     }
     // Records mostly come in time order: the previous record's bucket is the first guess.
     let bucketIndex = 0
+    // Converters share one dimensions object among the records of a combination (records are never changed), so a
+    // record's series is found once per dimensions object and metric, not per record; an unshared one costs a miss.
+    const seriesByDimensions = new Map<object, KnownSeries>()
     for (const record of source.records) {
-      readValues(record.dimensions, fixed)
-      const sums = seriesFor(record.metric)
+      const first = seriesByDimensions.get(record.dimensions)
+      let known = first
+      while (known !== undefined && known.metric !== record.metric) known = known.next
+      let sums = known?.sums
+      if (sums === undefined) {
+        readValues(record.dimensions, fixed)
+        sums = seriesFor(record.metric)
+        seriesByDimensions.set(record.dimensions, { metric: record.metric, sums, next: first })
+      }
       bucketIndex = bucketIndexOf(buckets, record, bucketIndex)
       const sum = (sums[sourceIndex]![bucketIndex]! += record.value)
       // Written so that NaN fails too; one comparison per record.
-      if (!(sum <= LARGEST && sum >= -LARGEST)) throw unsafeBucket(record.metric, values, groupBy, buckets[bucketIndex]!, sum)
+      if (!(sum <= LARGEST && sum >= -LARGEST)) {
+        readValues(record.dimensions, fixed)
+        throw unsafeBucket(record.metric, values, groupBy, buckets[bucketIndex]!, sum)
+      }
     }
   })
 

@@ -15,6 +15,7 @@ import { isOnGrid } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
 import { ProviderBuckets } from '../utils/provider-buckets.js'
 import { minutesToSeconds } from '../utils/provider-numbers.js'
+import { byText, parseUtcTimestamp } from '../utils/provider-times.js'
 import type { GrtnItem } from './grtn-api.js'
 
 const SERVICE = 'live-grtn'
@@ -34,26 +35,39 @@ export interface GrtnCallShape {
 
 export function convertGrtnDuration (items: readonly GrtnItem[], shape: GrtnCallShape): UsageRecord[] {
   const { window, grid } = shape
-  const starts = items.map(item => parseTimeStamp(item.TimeStamp))
+  const startOf = byText(parseTimeStamp)
+  const starts = items.map(item => startOf(item.TimeStamp))
   checkBucketGrid(starts, window, grid)
 
   const records: UsageRecord[] = []
-  const buckets = new ProviderBuckets('DescribeLiveGrtnDuration StreamData', ['AppId', 'MediaType', 'MediaProfile'])
-  items.forEach((item, index) => {
+  const buckets = new ProviderBuckets<Record<string, string>>('DescribeLiveGrtnDuration StreamData', ['AppId', 'MediaType', 'MediaProfile'])
+  const keyFields: Array<string | null | undefined> = [undefined, undefined, undefined]
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!
     const start = starts[index]!
-    buckets.claim(start, [item.AppId, item.MediaType, item.MediaProfile])
+    keyFields[0] = item.AppId
+    keyFields[1] = item.MediaType
+    keyFields[2] = item.MediaProfile
+    const group = buckets.groupOf(keyFields)
+    group.claim(start)
     // EndTime is sent as the window end (see the adapter), and a bucket outside the window belongs to a neighbouring
     // window: counting it here would count it twice.
-    if (start < window.from || start >= window.to) return
+    if (start < window.from || start >= window.to) continue
     const value = minutesToSeconds(item.Duration, `DescribeLiveGrtnDuration: Duration of ${item.TimeStamp}`)
-    const dimensions: Record<string, string> = { service: SERVICE, ...shape.dimensions }
-    const app = appOf(item, shape.apps)
-    if (app !== null) dimensions.app = app
-    if (item.MediaType) dimensions.mediaType = item.MediaType
-    if (item.MediaProfile) dimensions.mediaProfile = item.MediaProfile
+    // One frozen dimensions object per combination of item fields, shared by its records (read, never changed).
+    const dimensions = group.derived ??= dimensionsOf(item, shape)
     records.push({ metric: METRIC, start, end: start + grid.stepMs, value, dimensions })
-  })
+  }
   return records
+}
+
+function dimensionsOf (item: GrtnItem, shape: GrtnCallShape): Record<string, string> {
+  const dimensions: Record<string, string> = { service: SERVICE, ...shape.dimensions }
+  const app = appOf(item, shape.apps)
+  if (app !== null) dimensions.app = app
+  if (item.MediaType) dimensions.mediaType = item.MediaType
+  if (item.MediaProfile) dimensions.mediaProfile = item.MediaProfile
+  return Object.freeze(dimensions)
 }
 
 /** Which app an item belongs to: it must be one the call named; an unnamed one cannot be attributed, so the answer is refused. */
@@ -92,8 +106,8 @@ export function checkBucketGrid (starts: readonly number[], window: TimeRange, g
 }
 
 function parseTimeStamp (text: string): number {
-  const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(text) ? Date.parse(text) : Number.NaN
-  if (Number.isNaN(instant)) throw malformed(`TimeStamp ${clip(JSON.stringify(text))} is not a UTC ISO 8601 time`)
+  const instant = parseUtcTimestamp(text)
+  if (instant === null) throw malformed(`TimeStamp ${clip(JSON.stringify(text))} is not a UTC ISO 8601 time`)
   return instant
 }
 

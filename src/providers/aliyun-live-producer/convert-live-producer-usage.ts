@@ -14,6 +14,7 @@ import { isOnGrid } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
 import { ProviderBuckets } from '../utils/provider-buckets.js'
 import { minutesToSeconds } from '../utils/provider-numbers.js'
+import { byText, parseUtcTimestamp } from '../utils/provider-times.js'
 import { DURATION_FIELDS, LIVE_PRODUCER_ACTION, type LiveProducerItem } from './live-producer-api.js'
 
 const SERVICE = 'live-producer'
@@ -31,13 +32,22 @@ export function convertLiveProducerUsage (
   splitFields: readonly LiveProducerSplitField[] = []
 ): UsageRecord[] {
   const records: UsageRecord[] = []
-  const buckets = new ProviderBuckets(`${LIVE_PRODUCER_ACTION} BillProducerDataItem`, KEY_FIELDS)
+  const buckets = new ProviderBuckets<TierDimensions>(`${LIVE_PRODUCER_ACTION} BillProducerDataItem`, KEY_FIELDS)
+  const startOf = byText(parseUtcTimestamp)
+  const stepMs = grid.stepMs
+  const keyFields: Array<string | null | undefined> = [undefined, undefined, undefined, undefined]
   for (const item of items) {
-    const start = parseTimeStamp(item.TimeStamp)
+    const start = startOf(item.TimeStamp)
+    if (start === null) throw new UpstreamError('UPSTREAM_MALFORMED', `TimeStamp ${JSON.stringify(item.TimeStamp).slice(0, 40)} is not a UTC ISO 8601 time`)
     if (!isOnGrid(start, grid)) {
       throw new UpstreamError('UPSTREAM_MALFORMED', `TimeStamp ${item.TimeStamp} is not on the ${grid.label} grid asked for`)
     }
-    buckets.claim(start, [item.DomainName, item.Region, item.Instance, item.Type])
+    keyFields[0] = item.DomainName
+    keyFields[1] = item.Region
+    keyFields[2] = item.Instance
+    keyFields[3] = item.Type
+    const group = buckets.groupOf(keyFields)
+    group.claim(start)
     for (const field of splitFields) {
       if (!item[field]) {
         throw new UpstreamError('UPSTREAM_MALFORMED', `${LIVE_PRODUCER_ACTION}: the item of ${item.TimeStamp} has no ${field} although the call split by it: its usage cannot be attributed`)
@@ -46,26 +56,33 @@ export function convertLiveProducerUsage (
     // EndTime is sent as the window end minus one second, and a bucket the API returns outside the
     // window (whatever its EndTime rule) belongs to the neighbouring window: counting it here would double it.
     if (start < window.from || start >= window.to) continue
-    const dimensions: Record<string, string> = { service: SERVICE, ...fixedDimensions }
-    if (item.DomainName) dimensions.domain = item.DomainName
-    if (item.Region) dimensions.region = item.Region
-    if (item.Instance) dimensions.instance = item.Instance
-    if (item.Type) dimensions.type = item.Type
-    // One dimensions object per tier, shared by the output and transcoding records of that tier: records are
-    // read, never changed, downstream, and answers hold millions of them (allocation was the converter's cost).
-    const byTier: Record<string, Record<string, string>> = {}
-    for (const field of FIELDS) {
+    // One frozen dimensions object per tier and combination of item fields, shared by all their records: records
+    // are read, never changed, downstream, and answers hold millions of them (allocation was the converter's cost).
+    const byTier = group.derived ??= tierDimensions(item, fixedDimensions)
+    const end = start + stepMs
+    for (let index = 0; index < FIELDS.length; index++) {
+      const field = FIELDS[index]!
       const mapping = DURATION_FIELDS[field]
-      byTier[mapping.tier] ??= { ...dimensions, tier: mapping.tier }
       const value = minutesToSeconds(item[field], `${LIVE_PRODUCER_ACTION} ${field} of ${item.TimeStamp}`)
-      records.push({ metric: mapping.metric, start, end: start + grid.stepMs, value, dimensions: byTier[mapping.tier]! })
+      records.push({ metric: mapping.metric, start, end, value, dimensions: byTier[mapping.tier] })
     }
   }
   return records
 }
 
-function parseTimeStamp (text: string): number {
-  const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(text) ? Date.parse(text) : Number.NaN
-  if (Number.isNaN(instant)) throw new UpstreamError('UPSTREAM_MALFORMED', `TimeStamp ${JSON.stringify(text).slice(0, 40)} is not a UTC ISO 8601 time`)
-  return instant
+type Tier = typeof DURATION_FIELDS[keyof typeof DURATION_FIELDS]['tier']
+type TierDimensions = Record<Tier, Record<string, string>>
+
+function tierDimensions (item: LiveProducerItem, fixedDimensions: Readonly<Record<string, string>>): TierDimensions {
+  const dimensions: Record<string, string> = { service: SERVICE, ...fixedDimensions }
+  if (item.DomainName) dimensions.domain = item.DomainName
+  if (item.Region) dimensions.region = item.Region
+  if (item.Instance) dimensions.instance = item.Instance
+  if (item.Type) dimensions.type = item.Type
+  const byTier = {} as TierDimensions
+  for (const field of FIELDS) {
+    const { tier } = DURATION_FIELDS[field]
+    byTier[tier] ??= Object.freeze({ ...dimensions, tier })
+  }
+  return byTier
 }

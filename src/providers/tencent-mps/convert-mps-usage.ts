@@ -20,6 +20,7 @@ import { isOnGrid, type NativeGrid, type TimeRange } from '../../time/index.js'
 import type { UsageRecord } from '../../usage/source-adapter.js'
 import { ProviderBuckets } from '../utils/provider-buckets.js'
 import { addExactly } from '../utils/provider-numbers.js'
+import { byText } from '../utils/provider-times.js'
 import type { MpsTaskStatData, MpsTaskStatDataItem } from './mps-api.js'
 import { TASKS_METRIC, usageMetricOf } from './mps-metrics.js'
 import { parseIsoWithOffset } from './mps-time.js'
@@ -44,6 +45,7 @@ export function convertMpsUsage (data: readonly MpsTaskStatData[], options: Conv
   const records: UsageRecord[] = []
   const seenTypes = new Set<string>()
   const asked = options.taskTypes
+  const startOf = byText(parseIsoWithOffset)
   for (const entry of data) {
     if (seenTypes.has(entry.TaskType)) malformed(`TaskType ${entry.TaskType} appears twice in Data`)
     if (asked !== undefined && !asked.includes(entry.TaskType)) {
@@ -51,13 +53,13 @@ export function convertMpsUsage (data: readonly MpsTaskStatData[], options: Conv
     }
     seenTypes.add(entry.TaskType)
     const base = { service: SERVICE, ...options.dimensions, task: entry.TaskType }
-    const summary = readDays(entry.Summary ?? [], options.grid, `${entry.TaskType} Summary`)
+    const summary = readDays(entry.Summary ?? [], options.grid, `${entry.TaskType} Summary`, startOf)
     const details = entry.Details ?? []
     if (options.breakdown === 'specification' && details.length > 0) {
       const bySpecification = new Map<string, Map<number, DayAmount>>()
       for (const detail of details) {
         if (bySpecification.has(detail.Specification)) malformed(`${entry.TaskType} Details list Specification ${detail.Specification} twice`)
-        bySpecification.set(detail.Specification, readDays(detail.Data ?? [], options.grid, `${entry.TaskType} Details ${detail.Specification}`))
+        bySpecification.set(detail.Specification, readDays(detail.Data ?? [], options.grid, `${entry.TaskType} Details ${detail.Specification}`, startOf))
       }
       assertDetailsMatchSummary(entry.TaskType, summary, [...bySpecification.values()])
       for (const [specification, days] of bySpecification) {
@@ -78,24 +80,29 @@ function pushDays (
   records: UsageRecord[], days: ReadonlyMap<number, DayAmount>, taskType: string, dimensions: Record<string, string>, options: ConvertMpsOptions
 ): void {
   const usageMetric = usageMetricOf(taskType)
+  // One frozen dimensions object for all the records of this task (and spec): read, never changed, downstream.
+  const shared = Object.freeze({ ...dimensions })
   for (const [start, amount] of days) {
     // A day outside the window belongs to the neighbouring window (the API includes EndTime's day): counting it here would double it.
     if (start < options.window.from || start >= options.window.to) continue
     const end = start + options.grid.stepMs
-    records.push({ metric: usageMetric, start, end, value: amount.usage, dimensions: { ...dimensions } })
-    records.push({ metric: TASKS_METRIC, start, end, value: amount.count, dimensions: { ...dimensions } })
+    records.push({ metric: usageMetric, start, end, value: amount.usage, dimensions: shared })
+    records.push({ metric: TASKS_METRIC, start, end, value: amount.count, dimensions: shared })
   }
 }
 
 /** Day start → amount; a Time off the grid, unreadable, or listed twice is refused. */
-function readDays (items: readonly MpsTaskStatDataItem[], grid: NativeGrid, where: string): Map<number, DayAmount> {
+/** Reads a Time text into its instant, once per distinct text of one answer. */
+type StartReader = (text: string) => number | null
+
+function readDays (items: readonly MpsTaskStatDataItem[], grid: NativeGrid, where: string, startOf: StartReader): Map<number, DayAmount> {
   const days = new Map<number, DayAmount>()
-  const buckets = new ProviderBuckets(`DescribeUsageData ${where}`, [])
+  const buckets = new ProviderBuckets(`DescribeUsageData ${where}`, []).groupOf([])
   for (const item of items) {
-    const start = parseIsoWithOffset(item.Time)
+    const start = startOf(item.Time)
     if (start === null) malformed(`${where}: Time ${JSON.stringify(item.Time).slice(0, 40)} is not an ISO 8601 time with an offset`)
     if (!isOnGrid(start, grid)) malformed(`${where}: Time ${item.Time} is not the start of a ${grid.label}`)
-    buckets.claim(start, [])
+    buckets.claim(start)
     days.set(start, { count: item.Count, usage: item.Usage })
   }
   return days

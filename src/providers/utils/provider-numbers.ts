@@ -35,9 +35,29 @@ export const providerInteger = z.union([z.number(), z.string()], {
 export function readProviderInteger (input: unknown): number | string {
   // A safe integer JSON number is by far the common case: answered without a further look.
   if (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0) return input
+  if (typeof input === 'string') {
+    const digits = shortDigits(input)
+    if (digits >= 0) return digits
+  }
   if (input === undefined || input === null) return ABSENT
   if (typeof input !== 'number' && typeof input !== 'string') return `expected a number or a numeric string, got ${describe(input)}`
   return readInteger(input)
+}
+
+/**
+ * A string of 1 to 15 ASCII digits (the way Alibaba sends numbers), read without a regular expression; -1 for any
+ * other string, which readInteger then reads or refuses. Fifteen digits stay below 10^15 < 2^53: the value is exact.
+ */
+function shortDigits (text: string): number {
+  const length = text.length
+  if (length === 0 || length > 15) return -1
+  let value = 0
+  for (let index = 0; index < length; index++) {
+    const digit = text.charCodeAt(index) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
 }
 
 /** The integer, or why it is refused (naming the value). */
