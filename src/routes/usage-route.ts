@@ -18,7 +18,7 @@ export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, qu
       querystring: usageQuerySchemaFor({ catalog: options.catalog, clock: options.clock, defaults: options.queryDefaults }),
       response: {
         200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
-        304: z.null().describe('Not modified: If-None-Match named the current ETag of this answer. No body.'),
+        304: z.null().meta({ type: 'null', description: 'Not modified: If-None-Match named the current ETag of this answer. The headers of the answer (ETag, Cache-Control), no body.' }),
         400: errorResponseSchema,
         401: errorResponseSchema,
         502: errorResponseSchema,
