@@ -1,6 +1,6 @@
 /**
- * The app as a Fastify instance built from a runtime: plugins first (request context, shutdown gate, request
- * metrics, errors, API keys, docs, the usage service), then routes. `server.ts` only listens; tests build this and use inject() or
+ * The app as a Fastify instance built from a runtime: plugins first (request context, compression, CORS, shutdown
+ * gate, request metrics, errors, API keys, docs, the usage service), then routes. `server.ts` only listens; tests build this and use inject() or
  * listen on port 0.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -12,6 +12,8 @@ import { serverOptions } from './http/server-options.js'
 import { ADAPTERS } from './providers/registry.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { apiKeyAuthPlugin } from './plugins/api-key-auth.js'
+import { compressionPlugin } from './plugins/compression.js'
+import { corsPlugin } from './plugins/cors.js'
 import { errorHandlerPlugin } from './plugins/error-handler.js'
 import { openapiPlugin } from './plugins/openapi-plugin.js'
 import { requestContextPlugin } from './plugins/request-context.js'
@@ -27,6 +29,7 @@ import { SecretRedactor } from './security/secret-redactor.js'
 import { buildCatalog, type Catalog } from './usage/catalog.js'
 import { BUILT_IN_QUERY_DEFAULTS, type QueryDefaults } from './schemas/usage-query-schema.js'
 import type { QueryLimits } from './usage/query-limits.js'
+import type { CorsOrigins } from './http/cors-origins.js'
 import type { RuntimeSource } from './usage/source-executor.js'
 
 export interface AppOptions {
@@ -43,6 +46,8 @@ export interface AppOptions {
   apiKeys?: ApiKeySet
   /** true: /metrics needs no key even when keys are configured. */
   metricsPublic?: boolean
+  /** Browser origins allowed to read answers; none (the default): no CORS headers. */
+  corsOrigins?: CorsOrigins
   /** Scrubs secrets from what the app answers; by default one that knows the sources' secrets. */
   redactor?: SecretRedactor
   /** The runtime's metrics; a fresh registry when omitted. */
@@ -63,7 +68,8 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     limits: queryLimitsOf(config),
     queryDefaults: config.queryDefaults,
     apiKeys: new ApiKeySet(config.apiKeyDigests),
-    metricsPublic: config.metricsPublic
+    metricsPublic: config.metricsPublic,
+    corsOrigins: config.corsOrigins
   }
 }
 
@@ -85,6 +91,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const catalog = options.catalog ?? buildCatalog(ADAPTERS)
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   await app.register(requestContextPlugin)
+  await app.register(compressionPlugin)
+  await app.register(corsPlugin, { origins: options.corsOrigins ?? [] })
   await app.register(shutdownGatePlugin)
   await app.register(requestMetricsPlugin, { metrics })
   await app.register(errorHandlerPlugin, { redactor })

@@ -38,6 +38,8 @@ const shape = {
 
   USAGE_API_KEYS: optionalText,
   USAGE_BUILD_COMMIT: optionalText,
+  // Checked with the API keys in load-config (which origins, and whether * is allowed).
+  USAGE_CORS_ORIGINS: optionalText,
   USAGE_METRICS_PUBLIC: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   USAGE_MAX_RANGE_DAYS: positiveInteger.max(36_600).default(731),
   USAGE_MAX_POINTS: positiveInteger.max(10_000_000).default(100_000),

@@ -10,6 +10,7 @@ import { ConfigError } from './config-error.js'
 import { envSchema, type Env } from './env-schema.js'
 import { sourcesFileSchema, type SourceEntry } from './sources-file.js'
 import { parseApiKeyEntries } from '../security/api-keys.js'
+import { parseCorsOrigins, type CorsOrigins } from '../http/cors-origins.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
 
 export interface ServiceConfig {
@@ -28,6 +29,8 @@ export interface ServiceConfig {
   metricsPublic: boolean
   /** The commit this build was made from, for /metrics' build info; null when not known. */
   buildCommit: string | null
+  /** Browser origins allowed to read answers (USAGE_CORS_ORIGINS); none: no CORS headers. */
+  corsOrigins: CorsOrigins
   limits: { maxRangeMs: number, maxPoints: number, maxUpstreamCalls: number }
   /** How long in-flight requests may run after SIGTERM/SIGINT before the process exits anyway. */
   shutdownGraceMs: number
@@ -43,6 +46,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
   const env = parsed.data
   const [minLatency, maxLatency = minLatency] = env.USAGE_SIMULATOR_LATENCY_MS.split('-').map(Number) as [number, number?]
   if (maxLatency < minLatency) throw new ConfigError('USAGE_SIMULATOR_LATENCY_MS', 'the range must go from low to high, e.g. 80-150')
+  const apiKeyDigests = parseApiKeyEntries(env.USAGE_API_KEYS)
   return {
     port: env.PORT,
     host: env.HOST,
@@ -57,9 +61,10 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
       provisionalTtlMs: env.USAGE_CACHE_PROVISIONAL_TTL_MS
     },
     retryMaxAttempts: env.USAGE_RETRY_MAX_ATTEMPTS,
-    apiKeyDigests: parseApiKeyEntries(env.USAGE_API_KEYS),
+    apiKeyDigests,
     metricsPublic: env.USAGE_METRICS_PUBLIC === 'true',
     buildCommit: env.USAGE_BUILD_COMMIT ?? null,
+    corsOrigins: parseCorsOrigins(env.USAGE_CORS_ORIGINS, { apiKeysSet: apiKeyDigests.length > 0 }),
     limits: {
       maxRangeMs: env.USAGE_MAX_RANGE_DAYS * 86_400_000,
       maxPoints: env.USAGE_MAX_POINTS,

@@ -18,6 +18,7 @@ import http from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger, FastifyHttpOptions } from 'fastify'
 import { MAX_TIMEOUT_SECONDS } from '../schemas/usage-query-schema.js'
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js'
 
 export const HTTP_LIMITS = {
   /** Every route is a GET: a body is never needed, and a large one is refused unread. */
@@ -57,6 +58,8 @@ export function serverOptions (input: ServerOptionsInput): FastifyHttpOptions<ht
     // meanwhile get the shutdown gate's 503 (the documented error shape) rather than Fastify's own.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
+    // Unique across replicas and restarts, or the caller's own id (request-id.ts); every response carries it.
+    genReqId: request => requestIdFor(request.headers),
     clientErrorHandler: answerClientError
   }
 }
@@ -76,7 +79,7 @@ function answerClientError (this: { log: FastifyBaseLogger }, error: Error & { c
   this.log.info({ reqId: requestId, statusCode: status, code: error.code, remoteAddress: socket.remoteAddress }, 'client error answered')
   const body = JSON.stringify({ error: { code: 'INVALID_REQUEST', message, details: [], requestId } })
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   } else {
     socket.destroy(error)

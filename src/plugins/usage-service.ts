@@ -1,7 +1,7 @@
 /**
  * The usage service on the app (`app.usageService`): runs a query within its deadline, refuses an answer that
  * may not be sent (strict: a source failed, or the deadline passed; without strict a late answer is sent with
- * what was obtained), renders it as JSON or CSV, and serves the rendered copy again for
+ * what was obtained), renders it as JSON or CSV with its ETag and Cache-Control, and serves the rendered copy again for
  * the rest of its second while every upstream part is still the same cache entry. Routes only speak HTTP.
  */
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +11,7 @@ import type { ParsedUsageQuery } from '../schemas/usage-query-schema.js'
 import type { SecretRedactor } from '../security/secret-redactor.js'
 import { countAnswer, type UsageMetrics } from '../observability/usage-metrics.js'
 import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
+import { cachingHeadersOf } from '../usage/answer-caching.js'
 import type { Catalog } from '../usage/catalog.js'
 import { checkVerdict } from '../usage/answer-verdict.js'
 import { toCsv, toJsonResponse } from '../usage/format-answer.js'
@@ -74,6 +75,7 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
         contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
         headers: response.cacheAgeSeconds === null ? {} : { 'x-usage-cache-age': String(response.cacheAgeSeconds) }
       }
+      Object.assign(rendered.headers, cachingHeadersOf(rendered.body, response))
       memo.set(AnswerMemo.keyOf(asked, format, answer.now), answer.upstream, rendered)
       return rendered
     }

@@ -93,3 +93,15 @@ t.test('sources file problems name the file, the entry and the field', async t =
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, accessKeySecret: 'inline' }] }), ...environment }, /USAGE_SOURCES_FILE/, /accessKeySecret/)
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, settings: { regionId: 5 } }] }), ...environment }, /sources\[0\] settings/)
 })
+
+t.test('USAGE_CORS_ORIGINS: a list of exact origins, * only without API keys', async t => {
+  t.same(loadConfig({}).corsOrigins, [], 'none by default: no CORS')
+  t.same(loadConfig({ USAGE_CORS_ORIGINS: 'https://billing.example.com, http://localhost:5173' }).corsOrigins,
+    ['https://billing.example.com', 'http://localhost:5173'])
+  t.equal(loadConfig({ USAGE_CORS_ORIGINS: '*' }).corsOrigins, '*')
+  t.throws(() => loadConfig({ USAGE_CORS_ORIGINS: '*', USAGE_API_KEYS: 'a-long-enough-key-0123' }), /^USAGE_CORS_ORIGINS: .*USAGE_API_KEYS/)
+  t.throws(() => loadConfig({ USAGE_CORS_ORIGINS: '*,https://a.example.com' }), /^USAGE_CORS_ORIGINS: /)
+  for (const notAnOrigin of ['https://billing.example.com/', 'https://billing.example.com/path', 'billing.example.com', 'ftp://x.example.com', 'https://a.example.com,,https://b.example.com']) {
+    t.throws(() => loadConfig({ USAGE_CORS_ORIGINS: notAnOrigin }), /^USAGE_CORS_ORIGINS: entry \d of \d/, notAnOrigin)
+  }
+})

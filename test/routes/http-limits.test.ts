@@ -30,6 +30,7 @@ t.test('headers past the limit: 431 in the documented error shape', async t => {
   t.equal(response.status, 431)
   t.match(response.headers, /content-type: application\/json/i)
   t.match(JSON.parse(response.body), { error: { code: 'INVALID_REQUEST', message: /exceed 16384 bytes; shorten the query string/, details: [], requestId: /^client-/ } })
+  t.match(response.headers, new RegExp(`^x-request-id: ${JSON.parse(response.body).error.requestId}$`, 'im'), 'the header carries the body\'s id')
 })
 
 t.test('a request that is not HTTP: 400 in the documented error shape', async t => {
@@ -45,6 +46,7 @@ t.test('a body past the limit is refused with 413 in the documented shape; GET b
   const tooLarge = await request('POST', large)
   t.equal(tooLarge.status, 413)
   t.match(JSON.parse(tooLarge.body), { error: { code: 'INVALID_REQUEST', requestId: /./ } })
+  t.match(tooLarge.headers, new RegExp(`^x-request-id: ${JSON.parse(tooLarge.body).error.requestId}$`, 'im'))
   const small = await request('POST', '{}')
   t.equal(small.status, 404, 'no route takes a body')
   t.match(JSON.parse(small.body), { error: { code: 'NOT_FOUND' } })

@@ -12,6 +12,7 @@ import type { UsageMetrics } from '../../src/observability/usage-metrics.js'
 import type { RetryPolicy } from '../../src/usage/retry-policy.js'
 import type { ExecutorServices } from '../../src/usage/source-executor.js'
 import type { ApiKeySet } from '../../src/security/api-keys.js'
+import type { CorsOrigins } from '../../src/http/cors-origins.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { catalogResponseSchema, type CatalogResponse } from '../../src/schemas/catalog-schema.js'
@@ -51,6 +52,8 @@ export interface TestServiceOptions {
   /** The simulated account every source signs with (and every simulator accepts); TEST_ACCOUNT by default. */
   account?: SimulatedAccount
   apiKeys?: ApiKeySet
+  /** Browser origins allowed (USAGE_CORS_ORIGINS); none by default. */
+  corsOrigins?: CorsOrigins
   metricsPublic?: boolean
   limits?: Partial<QueryLimits>
   /** tz and granularity of queries that name none, as USAGE_DEFAULT_TZ and USAGE_DEFAULT_GRANULARITY set them. */
@@ -137,6 +140,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       queryDefaults: options.queryDefaults,
       limits: options.limits,
       apiKeys: options.apiKeys,
+      corsOrigins: options.corsOrigins,
       metricsPublic: options.metricsPublic,
       ...(options.logger ? { fastify: { loggerInstance: options.logger } } : {})
     }
