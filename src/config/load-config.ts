@@ -11,6 +11,7 @@ import { envSchema, type Env } from './env-schema.js'
 import { sourcesFileSchema, type SourceEntry } from './sources-file.js'
 import { parseApiKeyEntries } from '../security/api-keys.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
+import { parseRedisUrl } from '../replicas/redis-settings.js'
 
 export interface ServiceConfig {
   port: number
@@ -31,6 +32,11 @@ export interface ServiceConfig {
   shutdownGraceMs: number
   /** tz and granularity of a query that names none (USAGE_DEFAULT_TZ, USAGE_DEFAULT_GRANULARITY). */
   queryDefaults: QueryDefaults
+  /**
+   * Redis shared by the replicas for budgets, coalescing and the provisional cache (USAGE_REDIS_URL; null: all
+   * in-process), and how many replicas share each budget when Redis cannot be reached (USAGE_REPLICAS).
+   */
+  replicas: { redisUrl: string | null, count: number }
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -64,6 +70,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     },
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
+    replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS },
     sources: loadSources(env, environment)
   }
 }
