@@ -69,7 +69,7 @@ export async function createRuntime ({ config = loadConfig({}), clock, logger, o
   const metrics = overrides.metrics ?? new UsageMetrics({ processMetrics: true })
   // With Redis the replicas share budgets, coalescing and provisional answers; a replay that calls no provider needs none of it.
   const sharing: ReplicaSharing | null = config.replicas.redisUrl !== null && overrides.budgets !== false
-    ? await startReplicaSharing({ redisUrl: config.replicas.redisUrl, replicas: config.replicas.count, sources: sourceConfigs, clock, logger })
+    ? await startReplicaSharing({ redisUrl: config.replicas.redisUrl, replicas: config.replicas.count, keyPrefix: config.replicas.keyPrefix, sources: sourceConfigs, clock, logger })
     : null
   const budgets: BudgetRegistry<Budget> = sharing?.budgets ?? BudgetRegistry.inProcess(sourceConfigs)
   metrics.watchBudgets(sourceConfigs.map(source => source.id), sharing?.readings(sourceConfigs) ?? null)

@@ -34,9 +34,10 @@ export interface ServiceConfig {
   queryDefaults: QueryDefaults
   /**
    * Redis shared by the replicas for budgets, coalescing and the provisional cache (USAGE_REDIS_URL; null: all
-   * in-process), and how many replicas share each budget when Redis cannot be reached (USAGE_REPLICAS).
+   * in-process), how many replicas share each budget when Redis cannot be reached (USAGE_REPLICAS), and the
+   * prefix of every key written (USAGE_REDIS_KEY_PREFIX).
    */
-  replicas: { redisUrl: string | null, count: number }
+  replicas: { redisUrl: string | null, count: number, keyPrefix: string }
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -70,7 +71,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     },
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
-    replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS },
+    replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS, keyPrefix: env.USAGE_REDIS_KEY_PREFIX },
     sources: loadSources(env, environment)
   }
 }

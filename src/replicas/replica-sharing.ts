@@ -29,6 +29,8 @@ export interface ReplicaSharingOptions {
   redisUrl: string
   /** USAGE_REPLICAS: each replica's share of a budget while Redis cannot be reached is 1/replicas of it. */
   replicas: number
+  /** Prefix of every key written (USAGE_REDIS_KEY_PREFIX). */
+  keyPrefix?: string
   sources: readonly SourceConfig[]
   clock: Clock
   logger?: Pick<Logger, 'warn' | 'info'>
@@ -37,17 +39,18 @@ export interface ReplicaSharingOptions {
 
 /** Resolves once Redis has answered or failed once, so the first requests already share when it is there. */
 export async function startReplicaSharing (options: ReplicaSharingOptions): Promise<ReplicaSharing> {
+  const { keyPrefix } = options
   const connection = new RedisConnection(options.redisUrl, options.connection)
   if (options.logger) logRedisHealth(connection, options.logger)
   await connection.waitUntilSettled()
-  const budgets = new BudgetRegistry(options.sources, (key, limits) => new ReplicatedCallBudget(connection, key, { ...limits, replicas: options.replicas }))
-  const coalescer = new SharedCoalescer(connection)
+  const budgets = new BudgetRegistry(options.sources, (key, limits) => new ReplicatedCallBudget(connection, key, { ...limits, replicas: options.replicas, keyPrefix }))
+  const coalescer = new SharedCoalescer(connection, { keyPrefix })
   const budgetList = [...new Set(options.sources.map(source => budgets.budgetFor(source)))]
   return {
     connection,
     budgets,
     coalescer,
-    cache: new SharedCallCache(connection, options.clock),
+    cache: new SharedCallCache(connection, options.clock, { keyPrefix }),
     readings: sources => {
       const bySource = new Map(sources.map(source => [source.id, budgets.budgetFor(source)]))
       return {
