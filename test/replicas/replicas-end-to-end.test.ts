@@ -113,6 +113,8 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
     const metrics = await (await fetch(isolated + '/metrics')).text()
     t.match(metrics, /usage_service_redis_fallbacks_total\{component="budget"\} [1-9]/, 'the fallbacks are counted')
     t.match(metrics, /usage_service_budget_mode\{source="simulated-aliyun-ims"\} 0/, 'and every budget is local')
+    t.match(metrics, /usage_service_budget_wait_seconds_count\{source="simulated-aliyun-ims"\} [1-9]/, 'each attempt\'s wait for its budget is measured')
+    t.match(await (await fetch(replicas[0] + '/metrics')).text(), /usage_service_budget_mode\{source="simulated-aliyun-ims"\} 1/, 'while a replica that reaches Redis shares it')
   })
 })
 
