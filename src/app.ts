@@ -48,6 +48,8 @@ export interface AppOptions {
   metricsPublic?: boolean
   /** Browser origins allowed to read answers; none (the default): no CORS headers. */
   corsOrigins?: CorsOrigins
+  /** Health of the Redis replicas share, for /readyz; none configured when omitted. */
+  redisHealth?: Runtime['redisHealth']
   /** Scrubs secrets from what the app answers; by default one that knows the sources' secrets. */
   redactor?: SecretRedactor
   /** The runtime's metrics; a fresh registry when omitted. */
@@ -69,7 +71,8 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     queryDefaults: config.queryDefaults,
     apiKeys: new ApiKeySet(config.apiKeyDigests),
     metricsPublic: config.metricsPublic,
-    corsOrigins: config.corsOrigins
+    corsOrigins: config.corsOrigins,
+    redisHealth: runtime.redisHealth
   }
 }
 
@@ -107,7 +110,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     limits: options.limits ?? {},
     redactor
   })
-  await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length })
+  await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length, redisHealth: options.redisHealth })
   await app.register(catalogRoute, { catalog, sources: options.sources })
   await app.register(metricsRoute, { metrics })
   await app.register(usageRoute, { catalog, clock: options.clock, queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })

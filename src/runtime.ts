@@ -4,6 +4,7 @@
  * Built once at boot, closed at shutdown. This is the one place executors are made: the server, the tests
  * and the benchmark all build their runtime here, changing only what they name in `overrides`.
  */
+import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { Clock } from './clock.js'
 import { startEmbeddedSources, type EmbeddedSources } from './config/embedded-sources.js'
@@ -11,7 +12,9 @@ import { loadConfig, type ServiceConfig } from './config/load-config.js'
 import { createUpstreamHttp, type UpstreamHttp } from './http/upstream-http.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
 import { findAdapter } from './providers/registry.js'
-import { BudgetRegistry } from './usage/call-budget.js'
+import type { RedisHealth } from './replicas/redis-connection.js'
+import { startReplicaSharing, type ReplicaSharing } from './replicas/replica-sharing.js'
+import { BudgetRegistry, type Budget } from './usage/call-budget.js'
 import { CallCache } from './usage/call-cache.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './usage/retry-policy.js'
 import type { SourceAdapter, SourceConfig } from './usage/source-adapter.js'
@@ -20,9 +23,11 @@ import { createSourceExecutor, type ExecutorServices, type RuntimeSource } from 
 export interface Runtime {
   sources: RuntimeSource[]
   metrics: UsageMetrics
-  /** One call budget per account and API, whatever the number of sources using it. */
-  budgets: BudgetRegistry
+  /** One call budget per account and API, whatever the number of sources using it (shared by replicas with Redis). */
+  budgets: BudgetRegistry<Budget>
   embedded: EmbeddedSources | null
+  /** Health of the Redis the replicas share, or null when none is configured (everything in-process). */
+  redisHealth: () => RedisHealth | null
   close(): Promise<void>
 }
 
@@ -50,22 +55,30 @@ export interface RuntimeOptions {
   /** The defaults of an empty environment when omitted. */
   config?: ServiceConfig
   clock: Clock
+  /** Where Redis outages and recoveries are logged, once each. */
+  logger?: Pick<Logger, 'warn' | 'info'>
   overrides?: RuntimeOverrides
 }
 
-export async function createRuntime ({ config = loadConfig({}), clock, overrides = {} }: RuntimeOptions): Promise<Runtime> {
+export async function createRuntime ({ config = loadConfig({}), clock, logger, overrides = {} }: RuntimeOptions): Promise<Runtime> {
   const embedded = overrides.sources === undefined && config.sources === 'embedded'
     ? await startEmbeddedSources({ clock, latencyMs: config.simulatorLatencyMs })
     : null
   const sourceConfigs: readonly SourceConfig[] = overrides.sources ?? (embedded ? embedded.sources : config.sources as SourceConfig[])
   const ownHttp = overrides.http === undefined ? createUpstreamHttp({ dispatcher: overrides.dispatcher, timeoutMs: config.upstreamTimeoutMs }) : null
   const metrics = overrides.metrics ?? new UsageMetrics({ processMetrics: true, buildCommit: config.buildCommit })
-  const budgets = new BudgetRegistry(sourceConfigs)
+  // With Redis the replicas share budgets, coalescing and provisional answers; a replay that calls no provider needs none of it.
+  const sharing: ReplicaSharing | null = config.replicas.redisUrl !== null && overrides.budgets !== false
+    ? await startReplicaSharing({ redisUrl: config.replicas.redisUrl, replicas: config.replicas.count, keyPrefix: config.replicas.keyPrefix, sources: sourceConfigs, clock, logger })
+    : null
+  const budgets: BudgetRegistry<Budget> = sharing?.budgets ?? BudgetRegistry.inProcess(sourceConfigs)
+  metrics.watchBudgets(sourceConfigs.map(source => source.id), sharing?.readings(sourceConfigs) ?? null)
   const services: ExecutorServices = {
     http: overrides.http ?? ownHttp!,
     clock,
     metrics,
     budgets: overrides.budgets ?? budgets,
+    replicas: sharing === null ? undefined : { coalescer: sharing.coalescer, cache: sharing.cache },
     cache: overrides.cache === false ? undefined : new CallCache(clock, config.cache.maxBytes),
     finalTtlMs: config.cache.finalTtlMs,
     provisionalTtlMs: config.cache.provisionalTtlMs,
@@ -83,9 +96,11 @@ export async function createRuntime ({ config = loadConfig({}), clock, overrides
     metrics,
     budgets,
     embedded,
+    redisHealth: () => sharing?.connection.health ?? null,
     close: async () => {
       await ownHttp?.close()
       await embedded?.close()
+      await sharing?.close()
     }
   }
 }

@@ -77,7 +77,7 @@ async function main (): Promise<void> {
   // sources' secrets (the embedded default makes its own at boot) before anything is served.
   const redactor = new SecretRedactor()
   const logger = boot.logger = createLogger({ level: config.logLevel, redactor })
-  const runtime = boot.runtime = await createRuntime({ config, clock: systemClock, overrides: { onCall: createUpstreamCallLogger(logger) } })
+  const runtime = boot.runtime = await createRuntime({ config, clock: systemClock, logger, overrides: { onCall: createUpstreamCallLogger(logger) } })
   if (boot.signal) return shutdown()
   redactor.learn(runtime.sources.flatMap(source => credentialSecrets(source.config.credentials)))
 

@@ -15,8 +15,19 @@ export interface EmbeddedSources {
   close(): Promise<void>
 }
 
-export async function startEmbeddedSources (options: { clock: Clock, latencyMs: { min: number, max: number } }): Promise<EmbeddedSources> {
-  const account: SimulatedAccount = {
+export interface EmbeddedSourcesOptions {
+  clock: Clock
+  latencyMs: { min: number, max: number }
+  /** The account the simulators accept; a random one (worth nothing outside this process) unless given. */
+  account?: SimulatedAccount
+  /** The first of consecutive ports, one per kind in registry order; any free ports unless given. */
+  portBase?: number
+  /** Interface the simulators listen on; loopback unless given. */
+  host?: string
+}
+
+export async function startEmbeddedSources (options: EmbeddedSourcesOptions): Promise<EmbeddedSources> {
+  const account: SimulatedAccount = options.account ?? {
     accessKeyId: 'SIMULATED' + randomBytes(6).toString('hex').toUpperCase(),
     accessKeySecret: randomBytes(24).toString('base64url')
   }
@@ -24,8 +35,9 @@ export async function startEmbeddedSources (options: { clock: Clock, latencyMs: 
   const sources: SourceConfig[] = []
   try {
     // One simulator per kind of the simulator registry; a kind without a simulator cannot be embedded.
-    for (const kind of SIMULATED_KINDS) {
-      const simulator = await startSimulator(kind, { accounts: [account], clock: options.clock, latencyMs: options.latencyMs })
+    for (const [index, kind] of SIMULATED_KINDS.entries()) {
+      const port = options.portBase === undefined || options.portBase === 0 ? 0 : options.portBase + index
+      const simulator = await startSimulator(kind, { accounts: [account], clock: options.clock, latencyMs: options.latencyMs, port, host: options.host })
       simulators[kind] = simulator
       sources.push(buildSource({
         id: `simulated-${kind.replace('.', '-')}`,

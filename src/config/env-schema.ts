@@ -48,7 +48,13 @@ const shape = {
 
   // The same check as a query's tz, so that a default the service boots with is one a query could name.
   USAGE_DEFAULT_TZ: z.string().trim().refine(isValidZone, 'expected an IANA time zone such as UTC or Asia/Shanghai').default('UTC'),
-  USAGE_DEFAULT_GRANULARITY: z.enum(GRANULARITIES, { error: `expected one of ${GRANULARITIES.join(', ')}` }).default('day')
+  USAGE_DEFAULT_GRANULARITY: z.enum(GRANULARITIES, { error: `expected one of ${GRANULARITIES.join(', ')}` }).default('day'),
+
+  // Checked further by parseRedisUrl at load; the value may hold a password, so no message repeats it.
+  USAGE_REDIS_URL: optionalText,
+  // Several deployments (or test runs) sharing one Redis keep apart by prefix.
+  USAGE_REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'expected 1 to 128 letters, digits, : _ . -').default('usage:'),
+  USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1)
 }
 
 export const envSchema = z.object(

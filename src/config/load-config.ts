@@ -12,6 +12,7 @@ import { sourcesFileSchema, type SourceEntry } from './sources-file.js'
 import { parseApiKeyEntries } from '../security/api-keys.js'
 import { parseCorsOrigins, type CorsOrigins } from '../http/cors-origins.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
+import { parseRedisUrl } from '../replicas/redis-settings.js'
 
 export interface ServiceConfig {
   port: number
@@ -36,6 +37,12 @@ export interface ServiceConfig {
   shutdownGraceMs: number
   /** tz and granularity of a query that names none (USAGE_DEFAULT_TZ, USAGE_DEFAULT_GRANULARITY). */
   queryDefaults: QueryDefaults
+  /**
+   * Redis shared by the replicas for budgets, coalescing and the provisional cache (USAGE_REDIS_URL; null: all
+   * in-process), how many replicas share each budget when Redis cannot be reached (USAGE_REPLICAS), and the
+   * prefix of every key written (USAGE_REDIS_KEY_PREFIX).
+   */
+  replicas: { redisUrl: string | null, count: number, keyPrefix: string }
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -72,6 +79,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     },
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
+    replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS, keyPrefix: env.USAGE_REDIS_KEY_PREFIX },
     sources: loadSources(env, environment)
   }
 }

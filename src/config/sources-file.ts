@@ -16,7 +16,9 @@ export const sourceEntrySchema = z.object({
   concurrency: z.number().int().positive().max(64).optional(),
   /** How long after a bucket ends its numbers may still change; overrides the kind's default. */
   settleDelaySeconds: z.number().int().min(0).max(30 * 86_400).optional(),
-  settings: z.record(z.string(), z.unknown()).optional()
+  settings: z.record(z.string(), z.unknown()).optional(),
+  /** The endpoint is a simulated provider (`npm run simulate`): answers say so in `sources[].simulated`. */
+  simulated: z.boolean().optional()
 }).strict()
 
 export const sourcesFileSchema = z.object({

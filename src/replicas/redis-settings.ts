@@ -1,6 +1,6 @@
 /**
- * The settings of the replica mode read from the environment: where Redis is, and how many replicas share one
- * account's budget when they cannot reach it (each then keeps to its share, so together they stay within it).
+ * The settings of the replica mode: where Redis is (checked here, for the config schema), and one replica's
+ * share of an account's budget when it cannot reach Redis (each keeps to its share, so together they stay within it).
  */
 import { ConfigError } from '../config/config-error.js'
 
@@ -25,16 +25,6 @@ export function parseRedisUrl (value: string | undefined, variable = 'USAGE_REDI
     throw new ConfigError(variable, 'the path must be a database number such as /0')
   }
   return url.toString()
-}
-
-/** How many replicas share each budget; unset means one (a lone instance keeps the whole budget when local). */
-export function parseReplicaCount (value: string | undefined, variable = 'USAGE_REPLICAS'): number {
-  if (value === undefined || value.trim() === '') return 1
-  const count = Number(value.trim())
-  if (!Number.isSafeInteger(count) || count < 1 || count > 1000) {
-    throw new ConfigError(variable, 'expected a whole number of replicas from 1 to 1000')
-  }
-  return count
 }
 
 /**

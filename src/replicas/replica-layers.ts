@@ -18,8 +18,8 @@ interface LayerContext { signal: AbortSignal }
 interface LayerResult { result: FetchResult, cachedAt: number | null }
 type Handler<Call extends LayerCall, Context extends LayerContext> = (call: Call, context: Context) => Promise<LayerResult>
 
-/** Identical calls in flight on several replicas, made once (see shared-coalescer.ts). */
-export function sharedCoalescingLayer (coalescer: SharedCoalescer) {
+/** Identical calls in flight on several replicas, made once (see shared-coalescer.ts); `onJoin`: this replica waits for another's. */
+export function sharedCoalescingLayer (coalescer: SharedCoalescer, onJoin?: () => void) {
   return <Call extends LayerCall, Context extends LayerContext>(next: Handler<Call, Context>): Handler<Call, Context> =>
     async (call, context) => {
       let cachedAt: number | null = null
@@ -27,7 +27,7 @@ export function sharedCoalescingLayer (coalescer: SharedCoalescer) {
         const executed = await next(call, { ...context, signal })
         cachedAt = executed.cachedAt
         return executed.result
-      }, context.signal)
+      }, context.signal, undefined, onJoin)
       return { result, cachedAt }
     }
 }

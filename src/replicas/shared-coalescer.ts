@@ -82,9 +82,10 @@ export class SharedCoalescer {
 
   /**
    * The outcome of the call identified by `key`, made by whichever replica leads it. `call` runs here only when
-   * this replica leads (first, or after a dead leader's lease ran out) or Redis cannot be relied on.
+   * this replica leads (first, or after a dead leader's lease ran out) or Redis cannot be relied on. `onWait` is
+   * told once when this replica starts waiting for another's call (for /metrics, and for tests to know it joined).
    */
-  async joinOrLead (key: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs = this.leaseMs): Promise<FetchResult> {
+  async joinOrLead (key: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs = this.leaseMs, onWait?: () => void): Promise<FetchResult> {
     const leaseKey = redisKeyOf(this.keyPrefix, 'lease', key)
     const token = randomUUID()
     if (!this.connection.isConnected) return await this.callAlone(call, signal)
@@ -95,6 +96,7 @@ export class SharedCoalescer {
       this.giveUp(leaseKey, token, error)
       return await this.callAlone(call, signal)
     }
+    let waiting = false
     for (;;) {
       if (reply[0] === 'lead') return await this.lead(leaseKey, token, call, signal, leaseMs)
       if (reply[0] === 'done') {
@@ -105,6 +107,8 @@ export class SharedCoalescer {
         throw outcome.error
       }
       const watched = reply[1] ?? ''
+      if (!waiting) onWait?.()
+      waiting = true
       await sleep(pollDelayMs(this.pollMs, this.pollMs), undefined, { signal })
       try {
         reply = await this.connection.evalScript(WATCH, [leaseKey, this.resultKey(leaseKey, watched)], [watched, token, leaseMs]) as WatchReply

@@ -15,6 +15,13 @@ import type { SourceConfig } from './source-adapter.js'
 
 type BudgetedSource = Pick<SourceConfig, 'id' | 'kind' | 'qps' | 'concurrency' | 'credentials'>
 
+/** What a source's executor needs of a budget: in this process (CallBudget) or shared by replicas through Redis. */
+export interface Budget {
+  run<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T>
+}
+
+export interface BudgetLimits { qps: number, concurrency: number }
+
 export class CallBudget {
   private readonly gate: RateGate
   private readonly limit: LimitFunction
@@ -53,12 +60,20 @@ export function budgetKeyOf (source: Pick<SourceConfig, 'kind' | 'credentials'>)
   return `${source.kind}\u0000${source.credentials.accessKeyId}`
 }
 
-/** Every budget of the service, made once at boot from every configured source. */
-export class BudgetRegistry {
-  private readonly budgets = new Map<string, CallBudget>()
+/**
+ * Every budget of the service, made once at boot from every configured source by `create` (one call per account
+ * and API, with the key of budgetKeyOf and the limits that apply).
+ */
+export class BudgetRegistry<B extends Budget = CallBudget> {
+  private readonly budgets = new Map<string, B>()
   readonly conflicts: BudgetConflict[] = []
 
-  constructor (sources: readonly BudgetedSource[]) {
+  /** Budgets kept in this process: what one instance alone, or every replica without Redis, uses. */
+  static inProcess (sources: readonly BudgetedSource[]): BudgetRegistry<CallBudget> {
+    return new BudgetRegistry(sources, (_key, limits) => new CallBudget(limits.qps, limits.concurrency))
+  }
+
+  constructor (sources: readonly BudgetedSource[], create: (key: string, limits: BudgetLimits) => B) {
     const groups = new Map<string, BudgetedSource[]>()
     for (const source of sources) {
       const key = budgetKeyOf(source)
@@ -72,11 +87,11 @@ export class BudgetRegistry {
       if (group.some(source => source.qps !== qps || source.concurrency !== concurrency)) {
         this.conflicts.push({ kind: group[0]!.kind, sources: group.map(source => source.id), qps, concurrency })
       }
-      this.budgets.set(key, new CallBudget(qps, concurrency))
+      this.budgets.set(key, create(key, { qps, concurrency }))
     }
   }
 
-  budgetFor (source: BudgetedSource): CallBudget {
+  budgetFor (source: BudgetedSource): B {
     const budget = this.budgets.get(budgetKeyOf(source))
     if (budget === undefined) throw new Error(`source '${source.id}' was not among the sources the budgets were made for`)
     return budget

@@ -7,7 +7,10 @@
 import type { Clock } from '../clock.js'
 import type { UpstreamHttp } from '../http/upstream-http.js'
 import type { CacheLookupResult, UsageMetrics } from '../observability/usage-metrics.js'
-import { CallBudget, type BudgetRegistry } from './call-budget.js'
+import { sharedCacheLayer, sharedCoalescingLayer } from '../replicas/replica-layers.js'
+import type { SharedCallCache } from '../replicas/shared-call-cache.js'
+import type { SharedCoalescer } from '../replicas/shared-coalescer.js'
+import { CallBudget, type Budget, type BudgetRegistry } from './call-budget.js'
 import type { CallCache } from './call-cache.js'
 import { adapterHandler } from './execution/adapter-handler.js'
 import { budgetLayer } from './execution/budget-layer.js'
@@ -34,7 +37,9 @@ export interface ExecutorServices {
   cache?: CallCache
   metrics?: UsageMetrics
   /** The budgets per account and API; without them a source has its own; false: none at all. */
-  budgets?: BudgetRegistry | false
+  budgets?: BudgetRegistry<Budget> | false
+  /** With Redis: identical calls coalesced and provisional answers cached across replicas. */
+  replicas?: { coalescer: SharedCoalescer, cache: SharedCallCache }
   retry?: RetryPolicy
   /** How long answers whose buckets are all settled stay cached. */
   finalTtlMs?: number
@@ -83,20 +88,26 @@ export class SourceExecutor {
 /**
  * The executor's layers, outermost first. The order is the semantics: the cache answers before anything is
  * shared; a shared call retries once for all its waiters; each attempt waits for the budget; only attempts that
- * got their turn are timed and logged. Adding a concern is one line here, e.g. a ledger of calls made right
- * above `budgetLayer`, or a budget shared between instances in place of it.
+ * got their turn are timed and logged. With Redis, the shared cache and the shared coalescing sit inside their
+ * in-process counterparts and the budget is shared between replicas (src/replicas/). Adding a concern is one line
+ * here, e.g. a ledger of calls made right above `budgetLayer`.
  */
 function executorLayers (source: SourceConfig<unknown>, services: ExecutorServices, settleDelayMs: number): CallLayer[] {
-  const { cache, metrics } = services
+  const { cache, metrics, replicas } = services
   const labels = { source: source.id, kind: source.kind }
   const countLookup = (result: CacheLookupResult): void => { metrics?.cacheLookups.inc({ ...labels, result }) }
   return [
     ...cache
       ? [cacheLayer({ cache, clock: services.clock, settleDelayMs, finalTtlMs: services.finalTtlMs, provisionalTtlMs: services.provisionalTtlMs, onHit: () => countLookup('hit') })]
       : [],
+    ...replicas ? [sharedCacheLayer({ cache: replicas.cache, clock: services.clock, settleDelayMs, provisionalTtlMs: services.provisionalTtlMs })] : [],
     coalescingLayer({ onLookup: countLookup }),
+    // Inside the in-process coalescing, so each replica waits in Redis once per call, whatever its requests.
+    ...replicas ? [sharedCoalescingLayer(replicas.coalescer, () => metrics?.replicaJoins.inc({ source: source.id }))] : [],
     retryLayer({ policy: services.retry, onRetry: () => metrics?.retries.inc(labels) }),
-    ...services.budgets === false ? [] : [budgetLayer(services.budgets?.budgetFor(source) ?? new CallBudget(source.qps, source.concurrency))],
+    ...services.budgets === false
+      ? []
+      : [budgetLayer(services.budgets?.budgetFor(source) ?? new CallBudget(source.qps, source.concurrency), seconds => metrics?.budgetWait.observe({ source: source.id }, seconds))],
     instrumentationLayer({ source, metrics: services.metrics, onCall: services.onCall })
   ]
 }

@@ -37,6 +37,16 @@ t.test('the deployment sets the tz and granularity of queries that name none', a
   expectError(t, { USAGE_DEFAULT_GRANULARITY: 'week' }, /^USAGE_DEFAULT_GRANULARITY$/, /hour, day, month/)
 })
 
+t.test('replicas: Redis and the number of replicas sharing each budget, checked at boot', async t => {
+  t.same(loadConfig({}).replicas, { redisUrl: null, count: 1, keyPrefix: 'usage:' }, 'unset: everything in-process, as one replica')
+  t.same(loadConfig({ USAGE_REDIS_URL: 'redis://cache.internal:6379/2', USAGE_REPLICAS: '3', USAGE_REDIS_KEY_PREFIX: 'billing:' }).replicas,
+    { redisUrl: 'redis://cache.internal:6379/2', count: 3, keyPrefix: 'billing:' })
+  t.same(loadConfig({ USAGE_REDIS_URL: ' ', USAGE_REPLICAS: '' }).replicas, { redisUrl: null, count: 1, keyPrefix: 'usage:' }, 'empty means unset')
+  expectError(t, { USAGE_REDIS_KEY_PREFIX: 'has space' }, /^USAGE_REDIS_KEY_PREFIX$/)
+  expectError(t, { USAGE_REDIS_URL: 'http://user:hunter2@cache:6379' }, /^USAGE_REDIS_URL$/, /^USAGE_REDIS_URL: expected the redis: or rediss: scheme/)
+  for (const value of ['0', '-1', '2.5', 'three', '1001']) expectError(t, { USAGE_REPLICAS: value }, /^USAGE_REPLICAS$/)
+})
+
 t.test('PORT and HOST are honoured; empty variables mean unset', async t => {
   const config = loadConfig({ PORT: '8081', HOST: '0.0.0.0', ALIBABA_CLOUD_ACCESS_KEY_ID: '', USAGE_SOURCES_FILE: ' ' })
   t.match(config, { port: 8081, host: '0.0.0.0', sources: 'embedded' })

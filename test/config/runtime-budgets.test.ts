@@ -30,7 +30,7 @@ t.test('the runtime makes one budget per account and API from every configured s
   t.teardown(() => runtime.close())
   const budget = (id: string) => runtime.budgets.budgetFor(runtime.sources.find(source => source.config.id === id)!.config)
   t.equal(budget('studio-shanghai'), budget('studio-beijing'), 'one account, one API: one budget, whatever the region or endpoint')
-  t.equal(budget('studio-shanghai').qps, 3, 'the smallest qps configured for it')
+  t.match(budget('studio-shanghai'), { qps: 3 }, 'the smallest qps configured for it')
   t.not(budget('studio-other'), budget('studio-shanghai'), 'another account has its own')
   t.not(budget('grtn'), budget('studio-shanghai'), 'another API has its own')
   t.same(runtime.budgets.conflicts.map(conflict => conflict.sources), [['studio-shanghai', 'studio-beijing']], 'and the disagreement is reported for the boot log')

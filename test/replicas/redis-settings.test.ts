@@ -1,6 +1,6 @@
 import t from 'tap'
 import { ConfigError } from '../../src/config/config-error.js'
-import { concurrencyShare, parseRedisUrl, parseReplicaCount, qpsShare } from '../../src/replicas/redis-settings.js'
+import { concurrencyShare, parseRedisUrl, qpsShare } from '../../src/replicas/redis-settings.js'
 
 t.test('USAGE_REDIS_URL', async t => {
   t.equal(parseRedisUrl(undefined), null)
@@ -14,14 +14,6 @@ t.test('USAGE_REDIS_URL', async t => {
   t.equal(error.variable, 'USAGE_REDIS_URL')
   t.match(error.message, /^USAGE_REDIS_URL: /)
   t.notMatch(error.message, /hunter2/, 'the password is not repeated')
-})
-
-t.test('USAGE_REPLICAS', async t => {
-  t.equal(parseReplicaCount(undefined), 1)
-  t.equal(parseReplicaCount('3'), 3)
-  for (const value of ['0', '-1', '2.5', 'three']) {
-    t.match(t.throws(() => parseReplicaCount(value), ConfigError, value), { variable: 'USAGE_REPLICAS' })
-  }
 })
 
 t.test('shares of a budget never add up to more than the budget', async t => {

@@ -41,7 +41,7 @@ t.test('the catalog lists metrics with units and provider fields, kinds with lim
 
 t.test('health and readiness', async t => {
   t.same((await service.get('/healthz')).json, { status: 'ok' })
-  t.same((await service.get('/readyz')).json, { status: 'ready', sources: 1 })
+  t.same((await service.get('/readyz')).json, { status: 'ready', sources: 1, degraded: false })
 })
 
 t.test('unknown routes and parameters are JSON errors, not HTML or 500s', async t => {

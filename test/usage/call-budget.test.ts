@@ -26,7 +26,7 @@ async function blocks (registry: BudgetRegistry, first: ReturnType<typeof source
 t.test('sources of one access key and API share one budget, whatever their endpoint or settings', async t => {
   const shanghai = source('shanghai')
   const regional = source('regional', { endpoint: 'https://live.cn-beijing.aliyuncs.com' })
-  const registry = new BudgetRegistry([shanghai, regional])
+  const registry = BudgetRegistry.inProcess([shanghai, regional])
   t.equal(registry.budgetFor(shanghai), registry.budgetFor(regional))
   t.ok(await blocks(registry, shanghai, regional), 'a call in flight on one holds the other back')
   t.same(registry.conflicts, [])
@@ -36,14 +36,14 @@ for (const [what, overrides] of [['access keys', { accessKeyId: 'LTAIaccounttwo'
   t.test(`two different ${what} do not share a budget`, async t => {
     const one = source('one')
     const other = source('other', overrides)
-    const registry = new BudgetRegistry([one, other])
+    const registry = BudgetRegistry.inProcess([one, other])
     t.not(registry.budgetFor(one), registry.budgetFor(other))
     t.notOk(await blocks(registry, one, other), 'each calls at its own pace')
   })
 }
 
 t.test('where sources sharing a budget disagree, the smallest qps and concurrency apply, and the conflict is reported', async t => {
-  const registry = new BudgetRegistry([source('a', { qps: 5, concurrency: 2 }), source('b', { qps: 3, concurrency: 4 }), source('c', { accessKeyId: 'LTAIother', qps: 9 })])
+  const registry = BudgetRegistry.inProcess([source('a', { qps: 5, concurrency: 2 }), source('b', { qps: 3, concurrency: 4 }), source('c', { accessKeyId: 'LTAIother', qps: 9 })])
   const budget = registry.budgetFor(source('a'))
   t.same([budget.qps, budget.concurrency], [3, 2])
   t.same(registry.conflicts, [{ kind: 'aliyun.live-producer', sources: ['a', 'b'], qps: 3, concurrency: 2 }])

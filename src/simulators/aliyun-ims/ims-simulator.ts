@@ -72,7 +72,9 @@ export async function startImsSimulator (options: SimulatorStartOptions): Promis
     actions: { [IMS_SUMMARY_ACTION_NAME]: { handler: createImsSummaryHandler(meterFaults), qps: options.qps ?? IMS_SUMMARY_QPS, hostile: hostileImsBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow
+    monotonicNow: options.monotonicNow,
+    port: options.port,
+    host: options.host
   })
   return { ...gateway, meterFaults }
 }

@@ -83,6 +83,8 @@ export async function startLiveGrtnSimulator (options: SimulatorStartOptions): P
     actions: { [GRTN_ACTION_NAME]: { handler: describeLiveGrtnDuration, qps: options.qps ?? GRTN_QPS, hostile: hostileGrtnBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow
+    monotonicNow: options.monotonicNow,
+    port: options.port,
+    host: options.host
   })
 }

@@ -95,6 +95,8 @@ export async function startLiveProducerSimulator (options: SimulatorStartOptions
     actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: describeLiveProducerUsageData, qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow
+    monotonicNow: options.monotonicNow,
+    port: options.port,
+    host: options.host
   })
 }

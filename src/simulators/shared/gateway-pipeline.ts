@@ -114,6 +114,6 @@ export async function startSimulatedGateway<Received, Handler, Success, Failure 
     response.writeHead(answer.status, { ...answer.headers, [cloud.requestIdHeader]: requestId }).end(answer.body)
   }
 
-  const server = await startLoopbackServer(handle)
+  const server = await startLoopbackServer(handle, { port: options.port, host: options.host })
   return { url: server.url, faults, stats, close: server.close }
 }

@@ -77,7 +77,8 @@ export interface RunningSimulator {
 /** Handles one request; `closed` aborts when the server is closing, so delays end instead of holding the process. */
 export type LoopbackHandler = (request: IncomingMessage, response: ServerResponse, closed: AbortSignal) => Promise<void>
 
-export async function startLoopbackServer (handler: LoopbackHandler): Promise<{ url: string, close(): Promise<void> }> {
+/** `listen`: where to listen; port 0 on loopback unless given (`npm run simulate` chooses ports and interfaces). */
+export async function startLoopbackServer (handler: LoopbackHandler, listen: { port?: number, host?: string } = {}): Promise<{ url: string, close(): Promise<void> }> {
   const closing = new AbortController()
   const sockets = new Set<Socket>()
   const server = createServer((request, response) => {
@@ -96,7 +97,7 @@ export async function startLoopbackServer (handler: LoopbackHandler): Promise<{ 
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => resolve())
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('loopback server has no port')
@@ -139,6 +140,10 @@ export interface SimulatorStartOptions {
   latencyMs?: { min: number, max: number }
   /** Measures QPS windows; real monotonic time unless a test freezes it. */
   monotonicNow?: () => number
+  /** Port to listen on; 0 (any free one) unless given. */
+  port?: number
+  /** Interface to listen on; loopback unless given. The URL always names loopback. */
+  host?: string
 }
 
 /**

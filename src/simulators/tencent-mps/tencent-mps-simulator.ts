@@ -66,6 +66,8 @@ export async function startTencentMpsSimulator (options: SimulatorStartOptions):
     actions: { [MPS_USAGE_ACTION]: { handler: describeUsageData, qps: options.qps ?? MPS_USAGE_QPS, hostile: hostileMpsBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow
+    monotonicNow: options.monotonicNow,
+    port: options.port,
+    host: options.host
   })
 }
