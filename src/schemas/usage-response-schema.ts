@@ -11,7 +11,7 @@ export const pointSchema = z.object({
   value: z.number().int().nullable().describe('0 is a zero the provider reported; null means no source could deliver this bucket.'),
   state: z.enum(['final', 'provisional', 'incomplete']).describe(
     'final: settled. provisional: inside the provider data delay, or not over yet. incomplete: a source feeding this series failed or was left out for this bucket; value is what was obtained.')
-})
+}).meta({ id: 'UsagePoint' })
 
 export const seriesSchema = z.object({
   metric: z.string(),
@@ -19,7 +19,7 @@ export const seriesSchema = z.object({
   dimensions: z.record(z.string(), z.string().nullable()).describe('The groupBy dimensions; null where the usage has no such dimension.'),
   points: z.array(pointSchema).describe('Every bucket of the effective range, in order.'),
   total: z.number().int().nullable()
-})
+}).meta({ id: 'UsageSeries' })
 
 export const sourceReportSchema = z.object({
   id: z.string(),
@@ -36,14 +36,14 @@ export const sourceReportSchema = z.object({
     requestId: z.string().nullable()
   }).nullable(),
   outOfRange: z.object({ from: instant, to: instant }).nullable().describe('The part of the range older than the source\'s lookback.')
-})
+}).meta({ id: 'SourceReport' })
 
 export const warningSchema = z.object({
   type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
   source: z.string().nullable(),
   message: z.string(),
   suggestedZones: z.array(z.string()).optional()
-})
+}).meta({ id: 'UsageWarning' })
 
 export const usageResponseSchema = z.object({
   from: instant.describe('Effective start (widened to a bucket start).'),
@@ -55,7 +55,7 @@ export const usageResponseSchema = z.object({
   sources: z.array(sourceReportSchema),
   warnings: z.array(warningSchema),
   cacheAgeSeconds: z.number().int().nullable().describe('Age of the oldest cached upstream answer used; null when every part was fetched for this request. Also in the X-Usage-Cache-Age header.')
-})
+}).meta({ id: 'UsageResponse' })
 
 /**
  * The schema documents what the core formats (UsageResponse in src/usage/usage-response.ts): if either changes
