@@ -6,19 +6,33 @@ import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { jsonSchemaTransform } from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { withoutUnreferencedSchemas } from '../openapi/unreferenced-schemas.js'
 
 export const OPENAPI_INFO = {
   title: 'Usage service',
   description: 'How much media processing the company used — per hour, day or month, across Alibaba Cloud and Tencent Cloud accounts — through one provider-neutral GET /usage.',
-  version: '0.1.0'
+  version: '0.1.0',
+  // Not open source: the license object says so, rather than naming a public license.
+  license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' }
 }
+
+/** The first server is the instance serving the document, so the docs page's requests go back to it. */
+const SERVERS = [
+  { url: '/', description: 'The instance serving this document' },
+  {
+    url: 'http://{host}',
+    description: 'An instance named by its host and port; by default a local `npm start`',
+    variables: { host: { default: 'localhost:3000' } }
+  }
+]
 
 export const openapiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(fastifySwagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: OPENAPI_INFO,
+      servers: SERVERS,
       components: {
         securitySchemes: {
           apiKey: {
@@ -36,8 +50,15 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'health', description: 'Liveness and readiness' }
       ]
     },
-    transform: jsonSchemaTransform
+    transform: jsonSchemaTransform,
+    // Schemas with a `.meta({ id })` become named components, so generated clients get named types.
+    transformObject: documentation => withoutUnreferencedSchemas(jsonSchemaTransformObject(documentation))
   })
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    theme: { title: `${OPENAPI_INFO.title} — API` },
+    // `urls` (rather than the page's own ./json) makes the page read the document clients are given.
+    uiConfig: { urls: [{ url: '../openapi.json', name: OPENAPI_INFO.title }] }
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'openapi' })

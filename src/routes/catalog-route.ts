@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { catalogResponseSchema, type CatalogResponse } from '../schemas/catalog-schema.js'
-import { errorResponseSchema } from '../schemas/error-schema.js'
+import { errorResponses, EVERY_ROUTE_ERRORS, jsonResponse } from '../schemas/response-documents.js'
 import type { Catalog } from '../usage/catalog.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
@@ -12,9 +12,10 @@ export const catalogRoute: FastifyPluginAsync<{ catalog: Catalog, sources: reado
   app.withTypeProvider<ZodTypeProvider>().get('/usage/catalog', {
     schema: {
       tags: ['usage'],
+      operationId: 'getUsageCatalog',
       summary: 'Metrics, dimensions, source kinds and configured sources',
       querystring: z.object({}).strict(),
-      response: { 200: catalogResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema }
+      response: { 200: jsonResponse('The catalog of this deployment.', catalogResponseSchema), ...errorResponses([...EVERY_ROUTE_ERRORS, 'INVALID_QUERY', 'UNAUTHORIZED']) }
     }
   }, async () => catalog)
 }

@@ -3,6 +3,17 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { RedisHealth } from '../replicas/redis-connection.js'
+import { errorResponses, EVERY_ROUTE_ERRORS, jsonResponse } from '../schemas/response-documents.js'
+import { errorResponseSchema } from '../schemas/error-schema.js'
+
+const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' })
+const readySchema = z.object({
+  status: z.literal('ready'),
+  sources: z.number().int(),
+  degraded: z.boolean().describe('true while a shared dependency (Redis) is unreachable and the service runs without it'),
+  redis: z.enum(['connecting', 'connected', 'degraded']).optional().describe('Only when replicas share through Redis')
+}).meta({ id: 'Ready', description: 'Sources are configured; sources says how many.' })
+const notReadySchema = z.object({ status: z.literal('not_ready'), sources: z.number().int() }).meta({ id: 'NotReady', description: 'No source is configured.' })
 
 export interface HealthOptions {
   isReady: () => boolean
@@ -18,22 +29,29 @@ export interface HealthOptions {
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   const typed = app.withTypeProvider<ZodTypeProvider>()
   typed.get('/healthz', {
-    schema: { tags: ['health'], summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } }
+    schema: {
+      tags: ['health'],
+      operationId: 'getHealth',
+      summary: 'The process is up',
+      security: [],
+      response: { 200: jsonResponse('The process is up.', healthSchema), ...errorResponses(EVERY_ROUTE_ERRORS) }
+    }
   }, async () => ({ status: 'ok' as const }))
 
+  const everyRouteErrors = errorResponses(EVERY_ROUTE_ERRORS)
   typed.get('/readyz', {
     schema: {
       tags: ['health'],
+      operationId: 'getReadiness',
       summary: 'Sources are configured and the service accepts queries',
       security: [],
       response: {
-        200: z.object({
-          status: z.literal('ready'),
-          sources: z.number().int(),
-          degraded: z.boolean().describe('true while a shared dependency (Redis) is unreachable and the service runs without it'),
-          redis: z.enum(['connecting', 'connected', 'degraded']).optional().describe('Only when replicas share through Redis')
-        }),
-        503: z.object({ status: z.literal('not_ready'), sources: z.number().int() })
+        200: jsonResponse('The service accepts queries.', readySchema),
+        ...everyRouteErrors,
+        503: {
+          description: `\`not_ready\` when no source is configured, or the error answer:\n${everyRouteErrors[503]?.description ?? ''}`,
+          content: { 'application/json': { schema: z.union([notReadySchema, errorResponseSchema]) } }
+        }
       }
     }
   }, async (_request, reply) => {

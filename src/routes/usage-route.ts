@@ -2,27 +2,42 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { errorResponseSchema } from '../schemas/error-schema.js'
+import { errorResponses, EVERY_ROUTE_ERRORS } from '../schemas/response-documents.js'
 import { usageQuerySchemaFor, type QueryDefaults } from '../schemas/usage-query-schema.js'
 import { usageResponseSchema } from '../schemas/usage-response-schema.js'
 import type { Clock } from '../clock.js'
 import type { Catalog } from '../usage/catalog.js'
 import { matchesIfNoneMatch } from '../http/conditional-request.js'
 
+const CSV_ANSWER = z.string().describe([
+  'RFC 4180: CRLF line ends, a header row, then one row per point:',
+  '',
+  '`start,end,metric,unit,<groupBy columns>,value,state`',
+  '',
+  '- `start`, `end`: RFC 3339 with the offset of `tz`;',
+  '- `value`: an integer, or empty where no source could deliver the bucket;',
+  '- a cell starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `\'` and quoted, so spreadsheets read it as text.'
+].join('\n'))
+
 export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, queryDefaults: QueryDefaults }> = async (app, options) => {
   app.withTypeProvider<ZodTypeProvider>().get('/usage', {
     schema: {
       tags: ['usage'],
+      operationId: 'getUsage',
       summary: 'Usage per hour, day or month across every configured source',
       description: 'Buckets are widened to whole hours/days/months in tz. A source contributes only where each bucket is an exact union of its native buckets; otherwise it is reported unaligned. Values are exact integers in seconds or counts.',
       querystring: usageQuerySchemaFor({ catalog: options.catalog, clock: options.clock, defaults: options.queryDefaults }),
       response: {
-        200: usageResponseSchema.describe('JSON answer; with format=csv, text/csv with one row per point: start,end,metric,unit,<groupBy columns>,value,state.'),
+        200: {
+          description: 'The answer, as JSON (`format=json`, the default) or as CSV (`format=csv`, or `Accept: text/csv` without `format`).',
+          content: {
+            'application/json': { schema: usageResponseSchema },
+            'text/csv': { schema: CSV_ANSWER }
+          }
+        },
         304: z.null().meta({ type: 'null', description: 'Not modified: If-None-Match named the current ETag of this answer. The headers of the answer (ETag, Cache-Control), no body.' }),
-        400: errorResponseSchema,
-        401: errorResponseSchema,
-        502: errorResponseSchema,
-        504: errorResponseSchema
+        ...errorResponses([...EVERY_ROUTE_ERRORS, 'INVALID_QUERY', 'UNALIGNED_QUERY', 'QUERY_TOO_LARGE', 'NO_SOURCES', 'UNAUTHORIZED',
+          'VALUE_TOO_LARGE', 'SOURCE_FAILED', 'DEADLINE_EXCEEDED'])
       }
     }
   }, async (request, reply) => {

@@ -13,4 +13,4 @@ export const errorResponseSchema = z.object({
     ),
     requestId: z.string().describe('Identifies the request in the logs (reqId).')
   })
-}).describe('Every error answer has this shape.')
+}).meta({ id: 'ErrorResponse', description: 'Every error answer has this shape.' })

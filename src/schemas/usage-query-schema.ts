@@ -63,23 +63,31 @@ const filterShape = Object.fromEntries(
   DIMENSIONS.map(name => [name, list(name, `Only usage whose ${name} is one of these values.`)])
 ) as Record<Dimension, ReturnType<typeof list>>
 
+/**
+ * Answer formats. The parameters below are strings checked in parseUsageQuery (so each problem is reported in
+ * this service's words); `.meta` gives the document the type a client should send: an enum, a boolean, a number.
+ */
+const FORMATS = ['json', 'csv'] as const
+
 const rawUsageQuerySchema = z.object({
   from: text('from', `Start, inclusive: ${BOUNDARY_FORMS}; ${ACCEPTED_INSTANTS}. Widened to a bucket start.`),
   to: text('to', `End, exclusive: same forms as from; ${ACCEPTED_INSTANTS}. Widened to a bucket end.`),
-  granularity: text('granularity', 'hour, day or month. Default day, unless the deployment sets another (USAGE_DEFAULT_GRANULARITY).').optional(),
+  granularity: text('granularity', 'hour, day or month. Default day, unless the deployment sets another (USAGE_DEFAULT_GRANULARITY).')
+    .meta({ enum: [...GRANULARITIES] }).optional(),
   tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC, unless the deployment sets another (USAGE_DEFAULT_TZ).').optional(),
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
-  format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
-  strict: text('strict', 'true: any source that cannot deliver fails the request with 502, and the deadline passing with 504. Default false.').optional(),
-  timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: what was obtained, complete=false, its points incomplete and a deadline_exceeded warning (with strict=true: 504).`).optional(),
+  format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').meta({ enum: [...FORMATS] }).optional(),
+  strict: text('strict', 'true: any source that cannot deliver fails the request with 502, and the deadline passing with 504. Default false.').meta({ type: 'boolean' }).optional(),
+  timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: what was obtained, complete=false, its points incomplete and a deadline_exceeded warning (with strict=true: 504).`)
+    .meta({ type: 'number', minimum: 1, maximum: MAX_TIMEOUT_SECONDS }).optional(),
   ...filterShape
 }).strict()
 
 export type RawUsageQuery = z.infer<typeof rawUsageQuerySchema>
 
 export interface ParsedUsageQuery extends UsageQuery {
-  format: 'json' | 'csv' | null
+  format: typeof FORMATS[number] | null
   /** Requested deadline, or null for the service default. */
   timeoutMs: number | null
 }
@@ -122,7 +130,7 @@ function parseUsageQuery (
     const values = parseList(raw[name], name, problem)
     if (values) filters[name] = values
   }
-  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ['json', 'csv'] as const, 'json', problem)
+  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', FORMATS, 'json', problem)
   const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
   const timeoutMs = parseTimeout(raw.timeout, problem)
   return {

@@ -11,7 +11,7 @@ export const pointSchema = z.object({
   value: z.number().int().nullable().describe('0 is a zero the provider reported; null means no source could deliver this bucket.'),
   state: z.enum(['final', 'provisional', 'incomplete']).describe(
     'final: settled. provisional: inside the provider data delay, or not over yet. incomplete: a source feeding this series failed or was left out for this bucket; value is what was obtained.')
-})
+}).meta({ id: 'UsagePoint' })
 
 export const seriesSchema = z.object({
   metric: z.string(),
@@ -22,7 +22,7 @@ export const seriesSchema = z.object({
     'The exact sum of the points, only when every point has a value and none is incomplete; otherwise null (never the sum of an incomplete series).'),
   partialTotal: z.number().int().nullable().describe(
     'The exact sum of the values obtained, whatever their state (equal to total when total is not null); null when no point has a value.')
-})
+}).meta({ id: 'UsageSeries' })
 
 export const sourceReportSchema = z.object({
   id: z.string(),
@@ -39,14 +39,14 @@ export const sourceReportSchema = z.object({
     requestId: z.string().nullable()
   }).nullable(),
   outOfRange: z.object({ from: instant, to: instant }).nullable().describe('The part of the range older than the source\'s lookback.')
-})
+}).meta({ id: 'SourceReport' })
 
 export const warningSchema = z.object({
   type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'deadline_exceeded', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
   source: z.string().nullable(),
   message: z.string(),
   suggestedZones: z.array(z.string()).optional()
-})
+}).meta({ id: 'UsageWarning' })
 
 export const usageResponseSchema = z.object({
   from: instant.describe('Effective start (widened to a bucket start).'),
@@ -59,7 +59,7 @@ export const usageResponseSchema = z.object({
   sources: z.array(sourceReportSchema),
   warnings: z.array(warningSchema),
   cacheAgeSeconds: z.number().int().nullable().describe('Age of the oldest cached upstream answer used; null when every part was fetched for this request. Also in the X-Usage-Cache-Age header.')
-})
+}).meta({ id: 'UsageResponse' })
 
 /**
  * The schema documents what the core formats (UsageResponse in src/usage/usage-response.ts): if either changes

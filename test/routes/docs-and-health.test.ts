@@ -20,10 +20,16 @@ t.test('the OpenAPI document is valid and the checked-in copy is current', async
   t.same(served.json.paths['/usage'].get.parameters.map((parameter: any) => parameter.name).slice(0, 4), ['from', 'to', 'granularity', 'tz'])
 })
 
-t.test('the interactive docs page is served locally', async t => {
+t.test('the interactive docs page is served locally, under the service\'s name, and reads /openapi.json', async t => {
   const page = await service.get('/docs/')
   t.equal(page.status, 200)
   t.match(page.text, /swagger/i)
+  t.match(page.text, /<title>Usage service — API<\/title>/)
+  const initializer = await service.get('/docs/static/swagger-initializer.js')
+  const documentUrl = /"urls":\[\{"url":"([^"]+)"/.exec(initializer.text)?.[1]
+  t.equal(documentUrl, '../openapi.json', 'the page loads the document clients are given')
+  const loaded = await service.get(new URL(documentUrl ?? '', `${service.url}/docs/`).pathname)
+  t.same(loaded.json, (await service.get('/openapi.json')).json)
 })
 
 t.test('the catalog lists metrics with units and provider fields, kinds with limits, and sources without secrets', async t => {
