@@ -287,9 +287,21 @@ interface MeasuredQuery {
   /** First upstream call start to last upstream call end, in the child. */
   upstreamPhaseMs: number | null
   perSource: Array<{
-    id: string, kind: string, status: string, qps: number, concurrency: number, minimumCalls: number, plannedCalls: number,
-    callsMade: number, reportedCalls: number | null, cachedCalls: number | null, throttled: number, gateFloorMs: number, apiFloorMs: number,
-    upstreamMs: number | null, meanAttemptMs: number | null
+    id: string
+    kind: string
+    status: string
+    qps: number
+    concurrency: number
+    minimumCalls: number
+    plannedCalls: number
+    callsMade: number
+    reportedCalls: number | null
+    cachedCalls: number | null
+    throttled: number
+    gateFloorMs: number
+    apiFloorMs: number
+    upstreamMs: number | null
+    meanAttemptMs: number | null
   }>
   complete: boolean | null
 }
@@ -809,7 +821,7 @@ async function main (): Promise<void> {
   const leftOut = [...(upstream ?? []), ...(cached ? [cached.warm] : []), ...(peak ? [peak.runs[0]!.query] : [])]
     .flatMap(query => query.excluded.map(entry => `${query.name}: ${entry.kind} (${entry.reason})`))
   if (leftOut.length > 0) {
-    notes.push(`* Left out, the query being too large for one request or for the bench (USAGE_MAX_UPSTREAM_CALLS, BENCH_QUERY_BUDGET_S):`)
+    notes.push('* Left out, the query being too large for one request or for the bench (USAGE_MAX_UPSTREAM_CALLS, BENCH_QUERY_BUDGET_S):')
     notes.push(...[...new Set(leftOut)].map(entry => `  ${entry}`))
   }
   process.stdout.write(`\n${table}\n\n${notes.join('\n')}\n`)

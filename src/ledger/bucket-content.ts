@@ -21,14 +21,14 @@ export function canonicalBucket (bucket: SettledBucketInput, what: string): Cano
   if (!Number.isSafeInteger(bucket.start) || !Number.isSafeInteger(bucket.end) || bucket.end <= bucket.start) {
     throw new LedgerWriteError(`${what}: bucket [${bucket.start}, ${bucket.end}) is not a range of integer epoch milliseconds`)
   }
-  const records = bucket.records.map((record) => canonicalRecord(record, `${what} bucket ${bucket.start}`))
+  const records = bucket.records.map(record => canonicalRecord(record, `${what} bucket ${bucket.start}`))
   records.sort((left, right) => compareText(left.key, right.key))
   for (let index = 1; index < records.length; index++) {
     if (records[index]?.key === records[index - 1]?.key) {
       throw new LedgerWriteError(`${what} bucket ${bucket.start}: metric ${records[index]?.metric} with dimensions ${records[index]?.dimensionsJson} appears twice`)
     }
   }
-  const digest = createHash('sha256').update(JSON.stringify([bucket.end, records.map((record) => [record.key, record.value, record.unit])])).digest('hex')
+  const digest = createHash('sha256').update(JSON.stringify([bucket.end, records.map(record => [record.key, record.value, record.unit])])).digest('hex')
   return { start: bucket.start, end: bucket.end, records: records.map(({ key, ...record }) => record), digest }
 }
 

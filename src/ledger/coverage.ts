@@ -11,7 +11,7 @@ export interface BucketBounds {
  * reported zero; a missing one is unknown.
  */
 export function splitByCoverage<Bucket extends BucketBounds> (needed: readonly Bucket[], covered: readonly CoveredBucket[]): { covered: Array<{ bucket: Bucket, stored: CoveredBucket }>, missing: Bucket[] } {
-  const byStart = new Map(covered.map((bucket) => [bucket.start, bucket]))
+  const byStart = new Map(covered.map(bucket => [bucket.start, bucket]))
   const result: { covered: Array<{ bucket: Bucket, stored: CoveredBucket }>, missing: Bucket[] } = { covered: [], missing: [] }
   for (const bucket of needed) {
     const stored = byStart.get(bucket.start)

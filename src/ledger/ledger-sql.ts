@@ -24,7 +24,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    statements: (s) => [
+    statements: s => [
       // One row per settled native bucket and revision. Revision 1 is when the bucket was first covered;
       // a later one exists only when the provider restated the bucket with different records.
       `CREATE TABLE ${s}.ledger_revisions (

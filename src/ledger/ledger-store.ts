@@ -54,13 +54,13 @@ export class LedgerStore {
   async writeSettled (write: SettledCallWrite): Promise<SettledWriteResult> {
     const what = `ledger write for source ${write.sourceId}`
     if (!Number.isSafeInteger(write.fetchedAt)) throw new LedgerWriteError(`${what}: fetchedAt ${write.fetchedAt} is not integer epoch milliseconds`)
-    const buckets = write.buckets.map((bucket) => canonicalBucket(bucket, what)).sort((left, right) => left.start - right.start)
+    const buckets = write.buckets.map(bucket => canonicalBucket(bucket, what)).sort((left, right) => left.start - right.start)
     for (let index = 1; index < buckets.length; index++) {
       if (buckets[index]?.start === buckets[index - 1]?.start) throw new LedgerWriteError(`${what}: bucket ${buckets[index]?.start} appears twice in one write`)
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.driver.transaction(async (transaction) => await this.writeOnce(transaction, write, buckets))
+        return await this.driver.transaction(async transaction => await this.writeOnce(transaction, write, buckets))
       } catch (error) {
         const retryable = error instanceof LostRace || RETRYABLE_STATES.has((error as { code?: string }).code ?? '')
         if (!retryable || attempt >= WRITE_ATTEMPTS) throw error
@@ -69,10 +69,12 @@ export class LedgerStore {
   }
 
   private async writeOnce (transaction: LedgerQueryable, write: SettledCallWrite, buckets: CanonicalBucket[]): Promise<SettledWriteResult> {
-    const starts = buckets.map((bucket) => String(bucket.start))
-    const latestRows = buckets.length === 0 ? [] : await transaction.query<{ bucket_start: string, bucket_end: string, revision: number, content_digest: string, recorded_at: string }>(
-      this.sql.latestRevisions, [write.sourceId, write.variant, starts])
-    const latest = new Map(latestRows.map((row) => [row.bucket_start, row]))
+    const starts = buckets.map(bucket => String(bucket.start))
+    const latestRows = buckets.length === 0
+      ? []
+      : await transaction.query<{ bucket_start: string, bucket_end: string, revision: number, content_digest: string, recorded_at: string }>(
+        this.sql.latestRevisions, [write.sourceId, write.variant, starts])
+    const latest = new Map(latestRows.map(row => [row.bucket_start, row]))
     const now = this.clock.now()
     const outcomes: SettledWriteResult['buckets'] = []
     const toInsert: RevisionToInsert[] = []
@@ -103,9 +105,9 @@ export class LedgerStore {
     if (toInsert.length > 0) await this.insertRevisions(transaction, write, toInsert)
     return {
       buckets: outcomes,
-      restated: outcomes.filter((bucket) => bucket.outcome === 'restated').map((bucket) => bucket.start),
-      added: outcomes.filter((bucket) => bucket.outcome === 'new').map((bucket) => bucket.start),
-      unchanged: outcomes.filter((bucket) => bucket.outcome === 'unchanged').length
+      restated: outcomes.filter(bucket => bucket.outcome === 'restated').map(bucket => bucket.start),
+      added: outcomes.filter(bucket => bucket.outcome === 'new').map(bucket => bucket.start),
+      unchanged: outcomes.filter(bucket => bucket.outcome === 'unchanged').length
     }
   }
 
@@ -120,7 +122,7 @@ export class LedgerStore {
       toInsert.map(({ recordedAt }) => String(recordedAt))
     ])
     if (inserted.length !== toInsert.length) throw new LostRace()
-    const revisionIds = new Map(inserted.map((row) => [row.bucket_start, row.id]))
+    const revisionIds = new Map(inserted.map(row => [row.bucket_start, row.id]))
     let columns = emptyRecordColumns()
     for (const { bucket } of toInsert) {
       const revisionId = revisionIds.get(String(bucket.start)) as string
@@ -153,7 +155,7 @@ export class LedgerStore {
     const rows = await this.driver.query<{
       bucket_start: string, bucket_end: string, revision: number, fetched_at: string, request_id: string | null, recorded_at: string, records: string | null
     }>(this.sql.readRange, [read.sourceId, read.variant, String(read.from), String(read.to), asOf])
-    return rows.map((row) => {
+    return rows.map(row => {
       const start = Number(row.bucket_start)
       return {
         start,
@@ -171,10 +173,16 @@ export class LedgerStore {
   /** Per source: the covered span, bucket counts and last write. Sources with nothing covered are absent. */
   async status (sourceIds: readonly string[] | null = null): Promise<SourceLedgerStatus[]> {
     const rows = await this.driver.query<{
-      source_id: string, oldest_start: string, newest_start: string, newest_end: string, buckets: string,
-      restated_buckets: string, variants: string, last_write_at: string
+      source_id: string
+      oldest_start: string
+      newest_start: string
+      newest_end: string
+      buckets: string
+      restated_buckets: string
+      variants: string
+      last_write_at: string
     }>(this.sql.sourceStatus, [sourceIds])
-    return rows.map((row) => ({
+    return rows.map(row => ({
       sourceId: row.source_id,
       oldestBucketStart: Number(row.oldest_start),
       newestBucketStart: Number(row.newest_start),
@@ -189,7 +197,7 @@ export class LedgerStore {
   /** Revisions whose records are not all there: empty unless the store was damaged outside the ledger. */
   async verify (): Promise<InconsistentBucket[]> {
     const rows = await this.driver.query<{ source_id: string, variant: string, bucket_start: string, revision: number, record_count: number, stored: number }>(this.sql.inconsistentRevisions)
-    return rows.map((row) => ({
+    return rows.map(row => ({
       sourceId: row.source_id,
       variant: row.variant,
       bucketStart: Number(row.bucket_start),
@@ -208,7 +216,7 @@ export class LedgerStore {
     const rows = await this.driver.query<{ source_id: string, last_attempt_at: string | null, last_success_at: string | null, last_error: string | null, last_error_at: string | null }>(
       this.sql.readSyncState, [sourceId])
     const instant = (text: string | null) => text === null ? null : safeNumber(text, 'ledger sync state instant')
-    return rows.map((row) => ({
+    return rows.map(row => ({
       sourceId: row.source_id,
       lastAttemptAt: instant(row.last_attempt_at),
       lastSuccessAt: instant(row.last_success_at),

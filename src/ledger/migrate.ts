@@ -10,7 +10,7 @@ import { advisoryLockKey } from './lock-key.js'
  */
 export async function migrateLedger (driver: LedgerDriver, schema: string): Promise<number> {
   const sql = ledgerSql(schema)
-  return await driver.transaction(async (transaction) => {
+  return await driver.transaction(async transaction => {
     await transaction.query(sql.migrationLock, [advisoryLockKey(schema, 'migrate')])
     await transaction.query(sql.createSchema)
     await transaction.query(sql.createMeta)

@@ -36,7 +36,7 @@ export async function createPgliteDriver (options: { dataDir: string | null, des
     ...queryOn(database),
     async transaction (work) {
       try {
-        return await database.transaction(async (transaction) => await work(queryOn(transaction)))
+        return await database.transaction(async transaction => await work(queryOn(transaction)))
       } catch (error) {
         return classifyFailure(error, where)
       }

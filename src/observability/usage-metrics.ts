@@ -50,8 +50,10 @@ export interface ReplicaReadings {
 export class UsageMetrics {
   readonly registry = new Registry()
   readonly buildInfo = new Gauge({
-    name: 'usage_service_build_info', help: 'Always 1; its labels say which build is running: version, Node.js version and commit.',
-    labelNames: ['version', 'node_version', 'commit'] as const, registers: [this.registry]
+    name: 'usage_service_build_info',
+    help: 'Always 1; its labels say which build is running: version, Node.js version and commit.',
+    labelNames: ['version', 'node_version', 'commit'] as const,
+    registers: [this.registry]
   })
 
   readonly upstreamCalls = new Counter({
@@ -59,8 +61,11 @@ export class UsageMetrics {
   })
 
   readonly upstreamLatency = new Histogram({
-    name: 'usage_service_upstream_call_duration_seconds', help: 'Upstream call attempt duration in seconds, by source and kind.', labelNames: ['source', 'kind'] as const,
-    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry]
+    name: 'usage_service_upstream_call_duration_seconds',
+    help: 'Upstream call attempt duration in seconds, by source and kind.',
+    labelNames: ['source', 'kind'] as const,
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry]
   })
 
   readonly throttles = new Counter({
@@ -84,12 +89,19 @@ export class UsageMetrics {
   })
 
   readonly requestLatency = new Histogram({
-    name: 'usage_service_http_request_duration_seconds', help: 'HTTP request duration in seconds, by route template and status code.', labelNames: ['route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry]
+    name: 'usage_service_http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by route template and status code.',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry]
   })
+
   readonly budgetWait = new Histogram({
-    name: 'usage_service_budget_wait_seconds', help: 'Time an upstream attempt waited for a slot of its account\'s budget for the API, by source.', labelNames: ['source'] as const,
-    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry]
+    name: 'usage_service_budget_wait_seconds',
+    help: 'Time an upstream attempt waited for a slot of its account\'s budget for the API, by source.',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry]
   })
 
   readonly replicaJoins = new Counter({
@@ -102,19 +114,27 @@ export class UsageMetrics {
   private readonly reportedFallbacks = { budget: 0, coalescing: 0 }
 
   readonly budgetMode = new Gauge({
-    name: 'usage_service_budget_mode', help: 'Budget of the source\'s account and API: 1 shared between replicas through Redis, 0 local to this process.', labelNames: ['source'] as const, registers: [this.registry],
+    name: 'usage_service_budget_mode',
+    help: 'Budget of the source\'s account and API: 1 shared between replicas through Redis, 0 local to this process.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
     collect: () => {
       for (const source of this.budgetSources) this.budgetMode.set({ source }, this.replicaReadings?.budgetMode(source) === 'shared' ? 1 : 0)
     }
   })
 
   readonly redisConnected = new Gauge({
-    name: 'usage_service_redis_connected', help: 'Whether Redis answers (1) or this replica runs on its own shares (0); absent when no Redis is configured.', registers: [this.registry],
+    name: 'usage_service_redis_connected',
+    help: 'Whether Redis answers (1) or this replica runs on its own shares (0); absent when no Redis is configured.',
+    registers: [this.registry],
     collect: () => { if (this.replicaReadings !== null) this.redisConnected.set(this.replicaReadings.redisConnected() ? 1 : 0) }
   })
 
   readonly redisFallbacks = new Counter({
-    name: 'usage_service_redis_fallbacks_total', help: 'Upstream calls made without Redis while it was configured, by what fell back (budget, coalescing).', labelNames: ['component'] as const, registers: [this.registry],
+    name: 'usage_service_redis_fallbacks_total',
+    help: 'Upstream calls made without Redis while it was configured, by what fell back (budget, coalescing).',
+    labelNames: ['component'] as const,
+    registers: [this.registry],
     collect: () => {
       if (this.replicaReadings === null) return
       const now = this.replicaReadings.fallbacks()

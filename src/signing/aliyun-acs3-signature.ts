@@ -18,23 +18,23 @@ export interface Acs3SigningInput {
   accessKeySecret: string
 }
 
-export interface Acs3Signature { authorization: string; signature: string; signedHeaders: string; canonicalRequest: string; stringToSign: string }
+export interface Acs3Signature { authorization: string, signature: string, signedHeaders: string, canonicalRequest: string, stringToSign: string }
 
-function isSignedByDefault(lowerName: string): boolean {
+function isSignedByDefault (lowerName: string): boolean {
   return lowerName === 'host' || lowerName === 'content-type' || lowerName.startsWith('x-acs-')
 }
 
 /** Shared by signer and verifier so both canonicalize the same way; the pairs are already filtered and lowercased. */
-function signPairs(
-  input: Omit<Acs3SigningInput, 'headers' | 'accessKeyId'>, pairs: readonly HeaderPair[],
+function signPairs (
+  input: Omit<Acs3SigningInput, 'headers' | 'accessKeyId'>, pairs: readonly HeaderPair[]
 ): Omit<Acs3Signature, 'authorization'> {
   const valuesByName = new Map<string, string[]>()
   for (const [name, value] of pairs) valuesByName.set(name, [...(valuesByName.get(name) ?? []), value.trim()])
   const names = [...valuesByName.keys()].sort(compareByteOrder)
   // darabonba sorts the values of a repeated header before joining them, so the order they arrived in does not matter.
-  const canonicalHeaders = names.map((name) => `${name}:${(valuesByName.get(name) ?? []).sort(compareByteOrder).join(',')}\n`).join('')
+  const canonicalHeaders = names.map(name => `${name}:${(valuesByName.get(name) ?? []).sort(compareByteOrder).join(',')}\n`).join('')
   const canonicalQuery = Object.keys(input.query).sort(compareByteOrder)
-    .map((key) => `${percentEncode(key)}=${percentEncode(input.query[key] ?? '')}`).join('&')
+    .map(key => `${percentEncode(key)}=${percentEncode(input.query[key] ?? '')}`).join('&')
   const signedHeaders = names.join(';')
   const canonicalRequest = [input.method, input.path, canonicalQuery, canonicalHeaders, signedHeaders, input.payloadSha256].join('\n')
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`
@@ -43,7 +43,7 @@ function signPairs(
   return { signature, signedHeaders, canonicalRequest, stringToSign }
 }
 
-export function signAcs3(input: Acs3SigningInput): Acs3Signature {
+export function signAcs3 (input: Acs3SigningInput): Acs3Signature {
   const pairs = Object.entries(input.headers)
     .map(([name, value]): HeaderPair => [name.toLowerCase(), value])
     .filter(([name]) => isSignedByDefault(name))
@@ -52,7 +52,7 @@ export function signAcs3(input: Acs3SigningInput): Acs3Signature {
 }
 
 /** `yyyy-MM-ddTHH:mm:ssZ`: Alibaba rejects the milliseconds that toISOString adds. */
-function formatAcsDate(date: Date): string {
+function formatAcsDate (date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
@@ -62,9 +62,19 @@ function formatAcsDate(date: Date): string {
  * content-type (form-urlencoded, signed) when there is a body, since RPC bodies are form data. Lowercase names,
  * including authorization and accept: application/json.
  */
-export function buildAcs3Headers(input: {
-  method: string; host: string; path: string; query: Record<string, string>; body: string; action: string; version: string
-  date: Date; nonce: string; accessKeyId: string; accessKeySecret: string; securityToken?: string
+export function buildAcs3Headers (input: {
+  method: string
+  host: string
+  path: string
+  query: Record<string, string>
+  body: string
+  action: string
+  version: string
+  date: Date
+  nonce: string
+  accessKeyId: string
+  accessKeySecret: string
+  securityToken?: string
 }): Record<string, string> {
   const headers: Record<string, string> = {
     host: input.host,
@@ -72,7 +82,7 @@ export function buildAcs3Headers(input: {
     'x-acs-version': input.version,
     'x-acs-date': formatAcsDate(input.date),
     'x-acs-signature-nonce': input.nonce,
-    'x-acs-content-sha256': sha256Hex(input.body),
+    'x-acs-content-sha256': sha256Hex(input.body)
   }
   if (input.body !== '') headers['content-type'] = 'application/x-www-form-urlencoded'
   if (input.securityToken !== undefined) {
@@ -80,19 +90,24 @@ export function buildAcs3Headers(input: {
     headers['x-acs-accesskey-id'] = input.accessKeyId
   }
   const { authorization } = signAcs3({
-    method: input.method, path: input.path, query: input.query, headers, payloadSha256: headers['x-acs-content-sha256'] ?? '',
-    accessKeyId: input.accessKeyId, accessKeySecret: input.accessKeySecret,
+    method: input.method,
+    path: input.path,
+    query: input.query,
+    headers,
+    payloadSha256: headers['x-acs-content-sha256'] ?? '',
+    accessKeyId: input.accessKeyId,
+    accessKeySecret: input.accessKeySecret
   })
   return { ...headers, accept: 'application/json', authorization }
 }
 
 /** Parses 'ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>'; returns null if malformed. */
-export function parseAcs3Authorization(header: string): { accessKeyId: string; signedHeaders: string[]; signature: string } | null {
+export function parseAcs3Authorization (header: string): { accessKeyId: string, signedHeaders: string[], signature: string } | null {
   const match = /^ACS3-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([0-9a-fA-F]{64})$/.exec(header.trim())
   if (match === null) return null
   const [, accessKeyId = '', signedHeaderList = '', signature = ''] = match
   const signedHeaders = signedHeaderList.split(';')
-  if (signedHeaders.some((name) => name === '')) return null
+  if (signedHeaders.some(name => name === '')) return null
   return { accessKeyId, signedHeaders, signature: signature.toLowerCase() }
 }
 
@@ -105,17 +120,17 @@ type Acs3FailureCode = 'IncompleteSignature' | 'ContentSha256Mismatch' | 'Signat
  * Server side (used by our simulated providers): recomputes the signature from the headers named in SignedHeaders,
  * as received, and compares in constant time. Date skew and nonce reuse are the caller's to check.
  */
-export function verifyAcs3Request(
-  request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined>; body: string },
-  lookupSecret: (accessKeyId: string) => string | undefined,
-): { ok: true; accessKeyId: string } | { ok: false; code: Acs3FailureCode } {
+export function verifyAcs3Request (
+  request: { method: string, path: string, query: Record<string, string>, headers: Record<string, string | string[] | undefined>, body: string },
+  lookupSecret: (accessKeyId: string) => string | undefined
+): { ok: true, accessKeyId: string } | { ok: false, code: Acs3FailureCode } {
   const pairs = receivedHeaderPairs(request.headers)
   const parsed = parseAcs3Authorization(firstHeaderValue(pairs, 'authorization') ?? '')
   if (parsed === null) return { ok: false, code: 'IncompleteSignature' }
-  const signedNames = parsed.signedHeaders.map((name) => name.toLowerCase())
+  const signedNames = parsed.signedHeaders.map(name => name.toLowerCase())
   const signedSet = new Set(signedNames)
-  if (REQUIRED_SIGNED_HEADERS.some((name) => !signedSet.has(name))) return { ok: false, code: 'IncompleteSignature' }
-  if (signedNames.some((name) => firstHeaderValue(pairs, name) === undefined)) return { ok: false, code: 'IncompleteSignature' }
+  if (REQUIRED_SIGNED_HEADERS.some(name => !signedSet.has(name))) return { ok: false, code: 'IncompleteSignature' }
+  if (signedNames.some(name => firstHeaderValue(pairs, name) === undefined)) return { ok: false, code: 'IncompleteSignature' }
 
   const accessKeySecret = lookupSecret(parsed.accessKeyId)
   if (accessKeySecret === undefined) return { ok: false, code: 'InvalidAccessKeyId.NotFound' }
@@ -125,7 +140,7 @@ export function verifyAcs3Request(
 
   const recomputed = signPairs(
     { method: request.method, path: request.path, query: request.query, payloadSha256: claimedSha256.trim(), accessKeySecret },
-    pairs.filter(([name]) => signedSet.has(name)),
+    pairs.filter(([name]) => signedSet.has(name))
   )
   // A reordered or duplicated SignedHeaders list is not what any signer produces; treat it as a mismatch too.
   const sameHeaderList = recomputed.signedHeaders === signedNames.join(';')

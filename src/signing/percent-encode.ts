@@ -3,8 +3,8 @@
  * RFC 3986 percent-encoding as Alibaba requires: unreserved A-Z a-z 0-9 - _ . ~ kept, everything else %XX
  * uppercase of UTF-8 bytes (space -> %20, * -> %2A).
  */
-export function percentEncode(value: string): string {
+export function percentEncode (value: string): string {
   // encodeURIComponent already emits uppercase UTF-8 escapes but leaves !'()* alone, which Alibaba does not.
-  return encodeURIComponent(value).replace(/[!'()*]/g, (character) =>
+  return encodeURIComponent(value).replace(/[!'()*]/g, character =>
     `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
 }

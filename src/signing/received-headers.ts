@@ -3,7 +3,7 @@
 export type HeaderPair = readonly [name: string, value: string]
 
 /** Flattens received headers into lowercase-named pairs; Node gives repeated headers as arrays. */
-export function receivedHeaderPairs(headers: Record<string, string | string[] | undefined>): HeaderPair[] {
+export function receivedHeaderPairs (headers: Record<string, string | string[] | undefined>): HeaderPair[] {
   const pairs: HeaderPair[] = []
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
@@ -12,6 +12,6 @@ export function receivedHeaderPairs(headers: Record<string, string | string[] | 
   return pairs
 }
 
-export function firstHeaderValue(pairs: readonly HeaderPair[], lowerName: string): string | undefined {
+export function firstHeaderValue (pairs: readonly HeaderPair[], lowerName: string): string | undefined {
   return pairs.find(([name]) => name === lowerName)?.[1]
 }

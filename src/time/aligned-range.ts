@@ -4,7 +4,7 @@ import type { Granularity } from './granularity.js'
 import { assertRange } from './time-guards.js'
 
 /** Listing needs both ends on bucket boundaries; widening is the caller's explicit step (widenRange). */
-export function assertAlignedRange(range: TimeRange, granularity: Granularity, zone: string): void {
+export function assertAlignedRange (range: TimeRange, granularity: Granularity, zone: string): void {
   assertRange(range)
   for (const [name, instant] of [['from', range.from], ['to', range.to]] as const) {
     if (floorBoundary(instant, granularity, zone) !== instant) {

@@ -13,13 +13,13 @@ import { floorMark, nextMark } from './wall-clock.js'
 // Far more marks than any real zone needs (a skipped day is 24 hour marks); stops a loop on corrupt data.
 const MAX_MARKS_VISITED = 1_000
 
-function boundariesOfMark(mark: number, granularity: Granularity, zone: string): number[] {
+function boundariesOfMark (mark: number, granularity: Granularity, zone: string): number[] {
   const reaches = instantsReachingMark(mark, zone)
   return granularity === 'hour' ? reaches : reaches.slice(0, 1)
 }
 
 /** Latest boundary at or before `instant`. */
-export function floorBoundary(instant: number, granularity: Granularity, zone: string): number {
+export function floorBoundary (instant: number, granularity: Granularity, zone: string): number {
   // Boundaries of earlier marks are never later than the first reach of this one, so start here; later marks
   // matter only when clocks were turned back before `instant`.
   let mark = floorMark(instant + offsetMsAt(zone, instant), granularity)
@@ -35,7 +35,7 @@ export function floorBoundary(instant: number, granularity: Granularity, zone: s
 }
 
 /** Earliest boundary at or after `instant`. */
-export function ceilBoundary(instant: number, granularity: Granularity, zone: string): number {
+export function ceilBoundary (instant: number, granularity: Granularity, zone: string): number {
   // If clocks are turned back ahead, an earlier mark is read again after `instant`: start from the lowest reading.
   let mark = floorMark(lowestWallTimeAhead(instant, zone), granularity)
   let ceil = Infinity
@@ -51,11 +51,11 @@ export function ceilBoundary(instant: number, granularity: Granularity, zone: st
 }
 
 /** The boundary after `boundary`. */
-export function nextBoundary(boundary: number, granularity: Granularity, zone: string): number {
+export function nextBoundary (boundary: number, granularity: Granularity, zone: string): number {
   return ceilBoundary(boundary + 1, granularity, zone)
 }
 
 /** First instant of the local day whose midnight is the wall time `midnight` (later if that day was skipped). */
-export function startOfLocalDay(midnight: number, zone: string): number {
+export function startOfLocalDay (midnight: number, zone: string): number {
   return instantsReachingMark(midnight, zone)[0]!
 }

@@ -4,7 +4,7 @@ import type { Granularity } from './granularity.js'
 import { offsetSegments } from './offset-timeline.js'
 
 /** `count` consecutive buckets of equal length tiling [start, end). */
-export interface BucketRun { start: number; end: number; count: number }
+export interface BucketRun { start: number, end: number, count: number }
 
 const FIXED_STEP_MS: Partial<Record<Granularity, number>> = { hour: HOUR_MS, day: DAY_MS }
 // Finding a boundary looks at offsets up to ~40 h around it; farther than this from an offset change,
@@ -18,8 +18,8 @@ const LOOKAHEAD_MS = 400 * DAY_MS
  * hours or days comes as one run, so counting or checking years of hours costs a few steps per offset change
  * instead of one per bucket. Stops early when `visit` returns false.
  */
-export function forEachBucketRun(
-  from: number, to: number, granularity: Granularity, zone: string, visit: (run: BucketRun) => boolean | void,
+export function forEachBucketRun (
+  from: number, to: number, granularity: Granularity, zone: string, visit: (run: BucketRun) => boolean | void
 ): void {
   const stepMs = FIXED_STEP_MS[granularity]
   for (let start = from; start < to;) {
@@ -33,7 +33,7 @@ export function forEachBucketRun(
 }
 
 /** Whole steps from `boundary` that stay at least the margin away from any offset change, and not past `to`. */
-function quietBucketCount(boundary: number, to: number, stepMs: number, zone: string): number {
+function quietBucketCount (boundary: number, to: number, stepMs: number, zone: string): number {
   const windowStart = boundary - CHANGE_MARGIN_MS
   const windowEnd = Math.min(to, boundary + LOOKAHEAD_MS) + CHANGE_MARGIN_MS
   const segment = offsetSegments(zone, windowStart, windowEnd)

@@ -14,21 +14,21 @@ export { formatInstant, formatUtcSeconds } from './format-instant.js'
  * hours (a repeated hour after clocks go back is its own bucket); days start at local midnight or the first
  * existing local instant of that day; months at the 1st's local midnight.
  */
-export function floorToBucket(instant: number, granularity: Granularity, zone: string): number {
+export function floorToBucket (instant: number, granularity: Granularity, zone: string): number {
   assertInstant(instant)
   assertGranularity(granularity)
   return floorBoundary(instant, granularity, resolveZone(zone))
 }
 
 /** Smallest bucket boundary >= instant. */
-export function ceilToBucket(instant: number, granularity: Granularity, zone: string): number {
+export function ceilToBucket (instant: number, granularity: Granularity, zone: string): number {
   assertInstant(instant)
   assertGranularity(granularity)
   return ceilBoundary(instant, granularity, resolveZone(zone))
 }
 
 /** Widens [from, to) outward to whole buckets: from floored, to ceiled. Requires from < to. */
-export function widenRange(range: TimeRange, granularity: Granularity, zone: string): TimeRange {
+export function widenRange (range: TimeRange, granularity: Granularity, zone: string): TimeRange {
   assertRange(range)
   assertGranularity(granularity)
   const canonicalZone = resolveZone(zone)
@@ -36,7 +36,7 @@ export function widenRange(range: TimeRange, granularity: Granularity, zone: str
 }
 
 /** Consecutive buckets tiling an aligned range exactly. Throws RangeError if not aligned or from >= to. */
-export function listBuckets(range: TimeRange, granularity: Granularity, zone: string): Bucket[] {
+export function listBuckets (range: TimeRange, granularity: Granularity, zone: string): Bucket[] {
   assertGranularity(granularity)
   const canonicalZone = resolveZone(zone)
   assertAlignedRange(range, granularity, canonicalZone)

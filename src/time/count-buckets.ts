@@ -6,7 +6,7 @@ import { assertGranularity } from './time-guards.js'
 import { resolveZone } from './zone.js'
 
 /** Number of buckets listBuckets would return, without building them (cheap, used to refuse huge queries). */
-export function countBuckets(range: TimeRange, granularity: Granularity, zone: string): number {
+export function countBuckets (range: TimeRange, granularity: Granularity, zone: string): number {
   assertGranularity(granularity)
   const canonicalZone = resolveZone(zone)
   assertAlignedRange(range, granularity, canonicalZone)

@@ -4,9 +4,9 @@ export type { Bucket, TimeRange } from './bucket.js'
 export { isValidZone, offsetMinutesAt } from './zone.js'
 export { parseBoundary, type BoundaryForm, type ParsedBoundary } from './parse-boundary.js'
 export {
-  floorToBucket, ceilToBucket, widenRange, listBuckets, countBuckets, formatInstant, formatUtcSeconds,
+  floorToBucket, ceilToBucket, widenRange, listBuckets, countBuckets, formatInstant, formatUtcSeconds
 } from './buckets.js'
 export {
-  type NativeGrid, isOnGrid, floorToGrid, ceilToGrid, bucketsAlignToGrid, listGridBuckets,
+  type NativeGrid, isOnGrid, floorToGrid, ceilToGrid, bucketsAlignToGrid, listGridBuckets
 } from './native-grid.js'
 export { suggestAlignedZones } from './zone-suggestions.js'

@@ -9,7 +9,7 @@ const REACH_WINDOW_MS = 26 * HOUR_MS
  * where it reads `mark` exactly (twice when clocks are turned back over it) or jumps forward over it
  * (once, at the jump, when `mark` falls in a spring-forward gap).
  */
-export function instantsReachingMark(mark: number, zone: string): number[] {
+export function instantsReachingMark (mark: number, zone: string): number[] {
   const segments = offsetSegments(zone, mark - REACH_WINDOW_MS, mark + REACH_WINDOW_MS)
   const reaches: number[] = []
   for (let position = 0; position < segments.length; position++) {
@@ -29,7 +29,7 @@ export function instantsReachingMark(mark: number, zone: string): number[] {
 }
 
 /** The lowest wall time the clock of `zone` shows during [instant, instant + window): it may be turned back soon. */
-export function lowestWallTimeAhead(instant: number, zone: string): number {
+export function lowestWallTimeAhead (instant: number, zone: string): number {
   let lowest = Infinity
   for (const segment of offsetSegments(zone, instant, instant + REACH_WINDOW_MS)) {
     lowest = Math.min(lowest, segment.start + segment.offsetMs)

@@ -2,10 +2,10 @@ import { IANAZone } from 'luxon'
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from './durations.js'
 
 /** A stretch of time during which a zone's UTC offset does not change: [start, end). */
-export interface OffsetSegment { start: number; end: number; offsetMs: number }
+export interface OffsetSegment { start: number, end: number, offsetMs: number }
 
 /** Offset changes inside one chunk of time: `starts[0]` is the chunk's start, `offsetsMs[i]` holds from `starts[i]`. */
-interface Chunk { starts: number[]; offsetsMs: number[] }
+interface Chunk { starts: number[], offsetsMs: number[] }
 
 // Asking Intl for an offset costs microseconds and bucketing asks thousands of times, so each zone's
 // offset changes are found once per ~25-day chunk and kept.
@@ -22,7 +22,7 @@ const chunksByZone = new Map<string, Map<number, Chunk>>()
 let cachedChunkCount = 0
 
 /** `zone` must already be a canonical, valid zone name (see resolveZone). */
-export function offsetMsAt(zone: string, instant: number): number {
+export function offsetMsAt (zone: string, instant: number): number {
   const chunk = chunkAt(zone, Math.floor(instant / CHUNK_MS))
   let low = 0
   let high = chunk.starts.length - 1
@@ -35,7 +35,7 @@ export function offsetMsAt(zone: string, instant: number): number {
 }
 
 /** Maximal constant-offset segments covering [from, to), clipped to it, in time order. */
-export function offsetSegments(zone: string, from: number, to: number): OffsetSegment[] {
+export function offsetSegments (zone: string, from: number, to: number): OffsetSegment[] {
   const segments: OffsetSegment[] = []
   for (let index = Math.floor(from / CHUNK_MS); index * CHUNK_MS < to; index++) {
     const chunk = chunkAt(zone, index)
@@ -53,7 +53,7 @@ export function offsetSegments(zone: string, from: number, to: number): OffsetSe
   return segments
 }
 
-function chunkAt(zone: string, index: number): Chunk {
+function chunkAt (zone: string, index: number): Chunk {
   let chunks = chunksByZone.get(zone)
   if (chunks === undefined) {
     chunks = new Map()
@@ -72,7 +72,7 @@ function chunkAt(zone: string, index: number): Chunk {
   return chunk
 }
 
-function buildChunk(zone: IANAZone, index: number): Chunk {
+function buildChunk (zone: IANAZone, index: number): Chunk {
   const start = index * CHUNK_MS
   const last = start + CHUNK_MS - 1
   const starts = [start]
@@ -100,7 +100,7 @@ function buildChunk(zone: IANAZone, index: number): Chunk {
  * Smallest instant in (from, to] whose offset differs from `offsetAtFrom`, given that the one at `to` does.
  * Offsets change on whole seconds (and luxon reads them per second), so the search runs over seconds.
  */
-function firstChangeAfter(zone: IANAZone, from: number, to: number, offsetAtFrom: number): number {
+function firstChangeAfter (zone: IANAZone, from: number, to: number, offsetAtFrom: number): number {
   let lowSecond = Math.floor(from / SECOND_MS)
   let highSecond = Math.floor(to / SECOND_MS)
   while (highSecond - lowSecond > 1) {
@@ -111,7 +111,7 @@ function firstChangeAfter(zone: IANAZone, from: number, to: number, offsetAtFrom
   return highSecond * SECOND_MS
 }
 
-function readOffsetMs(zone: IANAZone, instant: number): number {
+function readOffsetMs (zone: IANAZone, instant: number): number {
   const minutes = zone.offset(instant)
   if (!Number.isFinite(minutes)) throw new RangeError(`no UTC offset known for ${zone.name} at ${instant}`)
   // Offsets before standard time had seconds; rounding keeps offsets exact integer milliseconds.

@@ -8,8 +8,8 @@ import { isValidZone, resolveZone } from './zone.js'
 export type BoundaryForm = 'date-time' | 'date' | 'epoch-milliseconds' | 'relative'
 
 export type ParsedBoundary =
-  | { ok: true; instant: number; form: BoundaryForm }
-  | { ok: false; reason: string }
+  | { ok: true, instant: number, form: BoundaryForm }
+  | { ok: false, reason: string }
 
 const ACCEPTED_FORMS = 'an RFC 3339 date-time with an offset (2026-11-01T00:00:00+08:00, 2026-11-01T00:00:00Z), a date (2026-11-01), ' +
   `epoch milliseconds (1793491200000) or a relative time ${RELATIVE_TIME_FORM}`
@@ -34,7 +34,7 @@ const LONGEST_INPUT = 64
  * (all digits: what Grafana's ${__from} sends), or a relative time resolved against `now` in `zone`
  * (see relative-time.ts). Never throws.
  */
-export function parseBoundary(text: string, zone: string, now: number): ParsedBoundary {
+export function parseBoundary (text: string, zone: string, now: number): ParsedBoundary {
   if (typeof text !== 'string' || text.length > LONGEST_INPUT) return failure(ACCEPTED_FORMS)
   if (EPOCH_MILLISECONDS.test(text)) return { ok: true, instant: Number(text), form: 'epoch-milliseconds' }
   if (looksRelative(text)) {
@@ -49,7 +49,7 @@ export function parseBoundary(text: string, zone: string, now: number): ParsedBo
   return failure(DATE_TIME_WITHOUT_OFFSET.test(text) ? NEEDS_OFFSET : ACCEPTED_FORMS)
 }
 
-function parseDate(match: RegExpExecArray, zone: string): ParsedBoundary {
+function parseDate (match: RegExpExecArray, zone: string): ParsedBoundary {
   const [, yearText, monthText, dayText] = match
   const problem = dateProblem(Number(yearText), Number(monthText), Number(dayText))
   if (problem !== undefined) return failure(problem)
@@ -58,7 +58,7 @@ function parseDate(match: RegExpExecArray, zone: string): ParsedBoundary {
   return { ok: true, instant: startOfLocalDay(midnight, resolveZone(zone)), form: 'date' }
 }
 
-function parseDateTime(match: RegExpExecArray): ParsedBoundary {
+function parseDateTime (match: RegExpExecArray): ParsedBoundary {
   const [, yearText, monthText, dayText, hourText, minuteText, secondText, fraction, sign, offsetHourText, offsetMinuteText] = match
   const [year, month, day] = [Number(yearText), Number(monthText), Number(dayText)]
   const [hour, minute, second] = [Number(hourText), Number(minuteText), Number(secondText)]
@@ -75,16 +75,16 @@ function parseDateTime(match: RegExpExecArray): ParsedBoundary {
   return { ok: true, instant: wall - offsetMs, form: 'date-time' }
 }
 
-function dateProblem(year: number, month: number, day: number): string | undefined {
+function dateProblem (year: number, month: number, day: number): string | undefined {
   if (year < 1970 || year > 9999) return YEAR_RANGE
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return REAL_DATE
   return undefined
 }
 
-function daysInMonth(year: number, month: number): number {
+function daysInMonth (year: number, month: number): number {
   return (monthStart(year, month) - monthStart(year, month - 1)) / (24 * HOUR_MS)
 }
 
-function failure(reason: string): ParsedBoundary {
+function failure (reason: string): ParsedBoundary {
   return { ok: false, reason }
 }

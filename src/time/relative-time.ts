@@ -18,7 +18,7 @@ import { resolveZone } from './zone.js'
 //   Monday (ISO 8601 weeks; Grafana's follows the browser's locale), /y to the start of January 1st, /m and /s
 //   to the whole minute or second.
 
-export type RelativeTime = { ok: true; instant: number } | { ok: false; reason: string }
+export type RelativeTime = { ok: true, instant: number } | { ok: false, reason: string }
 
 export const RELATIVE_TIME_FORM = 'now[±N unit][/unit] with units s m h d w M y (now, now-7d, now-1M/M, now/d)'
 
@@ -34,12 +34,12 @@ const LATEST_STEP = Date.UTC(10000, 0, 1)
 type Unit = 's' | 'm' | 'h' | 'd' | 'w' | 'M' | 'y'
 
 /** True for anything meant as a relative time (it starts with `now`), valid or not. */
-export function looksRelative(text: string): boolean {
+export function looksRelative (text: string): boolean {
   return text.startsWith('now')
 }
 
 /** Resolves `text` against `now` (epoch ms) in `zone` (a valid IANA name). Never throws. */
-export function resolveRelativeTime(text: string, now: number, zone: string): RelativeTime {
+export function resolveRelativeTime (text: string, now: number, zone: string): RelativeTime {
   if (!looksRelative(text)) return failure(`a relative time ${RELATIVE_TIME_FORM}`)
   const canonicalZone = resolveZone(zone)
   let instant = now
@@ -60,14 +60,14 @@ export function resolveRelativeTime(text: string, now: number, zone: string): Re
   return { ok: true, instant }
 }
 
-function stepProblem(rest: string): string {
+function stepProblem (rest: string): string {
   if (/^\/\d/.test(rest)) return `rounding to a whole unit without a count (/d, not /1d) in ${RELATIVE_TIME_FORM}`
   const unit = /^(?:[+ -]\d+|\/)(.)/.exec(rest)?.[1]
   if (unit !== undefined && !UNITS.includes(unit)) return `a unit among s m h d w M y (not '${unit}') in ${RELATIVE_TIME_FORM}`
   return RELATIVE_TIME_FORM
 }
 
-function move(instant: number, count: number, unit: Unit, zone: string): number {
+function move (instant: number, count: number, unit: Unit, zone: string): number {
   switch (unit) {
     case 's': return instant + count * SECOND_MS
     case 'm': return instant + count * MINUTE_MS
@@ -80,21 +80,21 @@ function move(instant: number, count: number, unit: Unit, zone: string): number 
 }
 
 /** The instant the zone's clock first reaches the wall time `change` makes of the one it reads at `instant`. */
-function moveWallTime(instant: number, zone: string, change: (wall: number) => number): number {
+function moveWallTime (instant: number, zone: string, change: (wall: number) => number): number {
   const moved = change(instant + offsetMsAt(zone, instant))
   if (!(moved >= EARLIEST_STEP && moved < LATEST_STEP)) return Number.NaN
   return instantsReachingMark(moved, zone)[0]!
 }
 
 /** The same day of the month and time of day `months` later, the day clamped to the target month's length. */
-function addMonths(wall: number, months: number): number {
+function addMonths (wall: number, months: number): number {
   const date = new Date(wall)
   const target = monthStart(date.getUTCFullYear(), date.getUTCMonth() + months)
   const lastDay = (monthStart(new Date(target).getUTCFullYear(), new Date(target).getUTCMonth() + 1) - target) / DAY_MS
   return target + (Math.min(date.getUTCDate(), lastDay) - 1) * DAY_MS + positiveModulo(wall, DAY_MS)
 }
 
-function roundDown(instant: number, unit: Unit, zone: string): number {
+function roundDown (instant: number, unit: Unit, zone: string): number {
   switch (unit) {
     // Offsets have been whole minutes everywhere since 1972, so local minutes and seconds are UTC's.
     case 's': return instant - positiveModulo(instant, SECOND_MS)
@@ -115,13 +115,13 @@ function roundDown(instant: number, unit: Unit, zone: string): number {
 }
 
 /** The wall-time midnight of the local day (the day bucket) containing `instant`. */
-function localMidnightOfDayAt(instant: number, zone: string): number {
+function localMidnightOfDayAt (instant: number, zone: string): number {
   const dayStart = floorBoundary(instant, 'day', zone)
   // The bucket's first instant reads its date (at midnight, or later when midnight was skipped).
   const wall = dayStart + offsetMsAt(zone, dayStart)
   return wall - positiveModulo(wall, DAY_MS)
 }
 
-function failure(reason: string): RelativeTime {
+function failure (reason: string): RelativeTime {
   return { ok: false, reason }
 }

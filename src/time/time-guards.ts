@@ -6,20 +6,20 @@ import type { TimeRange } from './bucket.js'
 // beyond the instants it is given, so it keeps a margin from that edge.
 const INSTANT_LIMIT = 8.64e15 - 100 * DAY_MS
 
-export function assertInstant(value: number, name = 'instant'): void {
+export function assertInstant (value: number, name = 'instant'): void {
   if (!Number.isSafeInteger(value) || Math.abs(value) > INSTANT_LIMIT) {
     throw new RangeError(`${name} must be an integer epoch millisecond within the supported range, got ${String(value)}`)
   }
 }
 
-export function assertGranularity(value: string): asserts value is Granularity {
+export function assertGranularity (value: string): asserts value is Granularity {
   if (!(GRANULARITIES as readonly string[]).includes(value)) {
     throw new RangeError(`granularity must be one of ${GRANULARITIES.join(', ')}, got ${String(value)}`)
   }
 }
 
 /** A range with integer ends and from < to; an empty or reversed range is always a caller's mistake. */
-export function assertRange(range: TimeRange): void {
+export function assertRange (range: TimeRange): void {
   assertInstant(range.from, 'range.from')
   assertInstant(range.to, 'range.to')
   if (range.from >= range.to) {

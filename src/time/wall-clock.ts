@@ -6,7 +6,7 @@ import { positiveModulo } from './positive-modulo.js'
 // would read the same; a "mark" is a wall time at which a bucket of some granularity begins.
 
 /** The latest mark at or before `wall`. */
-export function floorMark(wall: number, granularity: Granularity): number {
+export function floorMark (wall: number, granularity: Granularity): number {
   switch (granularity) {
     case 'hour': return wall - positiveModulo(wall, HOUR_MS)
     case 'day': return wall - positiveModulo(wall, DAY_MS)
@@ -18,7 +18,7 @@ export function floorMark(wall: number, granularity: Granularity): number {
 }
 
 /** The mark after `mark`. */
-export function nextMark(mark: number, granularity: Granularity): number {
+export function nextMark (mark: number, granularity: Granularity): number {
   switch (granularity) {
     case 'hour': return mark + HOUR_MS
     case 'day': return mark + DAY_MS
@@ -30,6 +30,6 @@ export function nextMark(mark: number, granularity: Granularity): number {
 }
 
 /** Date.UTC reads years 0..99 as 1900..1999; setUTCFullYear does not. A month of 12 rolls into the next year. */
-export function monthStart(year: number, monthIndex: number): number {
+export function monthStart (year: number, monthIndex: number): number {
   return new Date(0).setUTCFullYear(year, monthIndex, 1)
 }

@@ -12,7 +12,7 @@ const CANDIDATE_ZONES = [
   'UTC', 'Asia/Shanghai', 'Europe/London', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'Asia/Dubai',
   'America/Los_Angeles', 'Australia/Sydney', 'Asia/Singapore', 'Asia/Hong_Kong', 'Asia/Taipei', 'Australia/Perth',
   'Asia/Kolkata', 'America/Chicago', 'America/Denver', 'America/Sao_Paulo', 'Europe/Paris', 'Europe/Moscow',
-  'Asia/Seoul', 'Asia/Jakarta', 'Asia/Bangkok', 'Africa/Johannesburg', 'Pacific/Auckland',
+  'Asia/Seoul', 'Asia/Jakarta', 'Asia/Bangkok', 'Africa/Johannesburg', 'Pacific/Auckland'
 ] as const
 const DEFAULT_LIMIT = 5
 
@@ -20,7 +20,7 @@ const DEFAULT_LIMIT = 5
  * Up to `limit` candidate zones, in the candidate list's order, in which every `granularity` bucket covering
  * `range` (widened in that zone) aligns to `grid`. [] if none.
  */
-export function suggestAlignedZones(range: TimeRange, granularity: Granularity, grid: NativeGrid, limit = DEFAULT_LIMIT): string[] {
+export function suggestAlignedZones (range: TimeRange, granularity: Granularity, grid: NativeGrid, limit = DEFAULT_LIMIT): string[] {
   assertRange(range)
   assertGranularity(granularity)
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`)
@@ -33,7 +33,7 @@ export function suggestAlignedZones(range: TimeRange, granularity: Granularity, 
 }
 
 // Stops at the first misfit, so most zones cost a few lookups; quiet stretches are checked as whole runs.
-function alignsInZone(range: TimeRange, granularity: Granularity, grid: NativeGrid, zone: string): boolean {
+function alignsInZone (range: TimeRange, granularity: Granularity, grid: NativeGrid, zone: string): boolean {
   const from = floorBoundary(range.from, granularity, zone)
   if (!isOnGrid(from, grid)) return false
   const to = ceilBoundary(range.to, granularity, zone)

@@ -12,24 +12,24 @@ const LONGEST_ZONE_NAME = 64
 const canonicalByLowerCaseName = new Map<string, string>()
 
 /** IANA zone names (matched case-insensitively, as Intl does), including 'UTC' and its aliases. */
-export function isValidZone(zone: string): boolean {
+export function isValidZone (zone: string): boolean {
   return canonicalZoneName(zone) !== undefined
 }
 
 /** The zone's canonical name, or a RangeError for anything isValidZone rejects. */
-export function resolveZone(zone: string): string {
+export function resolveZone (zone: string): string {
   const canonical = canonicalZoneName(zone)
   if (canonical === undefined) throw new RangeError(`not a valid IANA time zone: ${JSON.stringify(zone)}`)
   return canonical
 }
 
 /** UTC offset in minutes at that instant (fractional only for pre-standard-time local mean time). */
-export function offsetMinutesAt(instant: number, zone: string): number {
+export function offsetMinutesAt (instant: number, zone: string): number {
   assertInstant(instant)
   return offsetMsAt(resolveZone(zone), instant) / MINUTE_MS
 }
 
-function canonicalZoneName(zone: string): string | undefined {
+function canonicalZoneName (zone: string): string | undefined {
   if (typeof zone !== 'string' || zone.length > LONGEST_ZONE_NAME || !ZONE_NAME_SHAPE.test(zone)) return undefined
   const key = zone.toLowerCase()
   const known = canonicalByLowerCaseName.get(key)

@@ -144,8 +144,15 @@ async function runSource (
   const identity = { provider: adapter.provider, source: config.id }
   const base = { identity, metrics: selected.metrics, settledBefore: now - executor.settleDelayMs }
   const report: SourceReport = {
-    id: config.id, kind: config.kind, provider: adapter.provider, status: 'ok', calls: 0, cachedCalls: 0,
-    simulated: config.simulated, error: null, outOfRange: null
+    id: config.id,
+    kind: config.kind,
+    provider: adapter.provider,
+    status: 'ok',
+    calls: 0,
+    cachedCalls: 0,
+    simulated: config.simulated,
+    error: null,
+    outOfRange: null
   }
   if (plan.status === 'unaligned') {
     report.status = 'unaligned'

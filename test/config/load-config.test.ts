@@ -63,7 +63,9 @@ t.test('bad values stop the service with the variable named', async t => {
 
 t.test('conventional Alibaba variables: one source per Alibaba kind, with the STS token', async t => {
   const config = loadConfig({
-    ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIid', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'sts',
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIid',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
+    ALIBABA_CLOUD_SECURITY_TOKEN: 'sts',
     USAGE_ALIYUN_LIVE_ENDPOINT: 'https://live.example.internal/'
   })
   if (config.sources === 'embedded') return t.fail('expected sources')

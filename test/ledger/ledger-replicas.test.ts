@@ -8,7 +8,7 @@ forEachBackend(t, { memory: false, pgliteDir: false }, async (t, backend) => {
   const replicaB = await backend.open()
   t.teardown(async () => { await replicaA.close(); await replicaB.close() })
 
-  t.test('both write the same buckets at once: one revision, no error to either, many rounds', async (t) => {
+  t.test('both write the same buckets at once: one revision, no error to either, many rounds', async t => {
     for (let round = 0; round < 25; round++) {
       const buckets = hourlyBuckets(NOVEMBER_FIRST + round * 100 * HOUR, 8, 5, round)
       const write = { sourceId: 'race', variant: 'v', fetchedAt: round, requestId: null, buckets }
@@ -18,11 +18,11 @@ forEachBackend(t, { memory: false, pgliteDir: false }, async (t, backend) => {
     }
     const read = await replicaA.readRange({ sourceId: 'race', variant: 'v', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 2500 * HOUR })
     t.equal(read.length, 200)
-    t.same(read.filter((bucket) => !(bucket.revision === 1 && bucket.records.length === 5)), [])
+    t.same(read.filter(bucket => !(bucket.revision === 1 && bucket.records.length === 5)), [])
     t.same(await replicaA.verify(), [])
   })
 
-  t.test('both restate the same bucket differently at once: two revisions in some order, none lost', async (t) => {
+  t.test('both restate the same bucket differently at once: two revisions in some order, none lost', async t => {
     for (let round = 0; round < 10; round++) {
       const start = NOVEMBER_FIRST + round * HOUR
       await replicaA.writeSettled({ sourceId: 'restate-race', variant: 'v', fetchedAt: 1, requestId: null, buckets: [{ start, end: start + HOUR, records: bucketRecords(2, 1) }] })
@@ -37,11 +37,11 @@ forEachBackend(t, { memory: false, pgliteDir: false }, async (t, backend) => {
     }
   })
 
-  t.test('one replica at a time holds the lock', async (t) => {
+  t.test('one replica at a time holds the lock', async t => {
     let release!: () => void
     let acquired!: () => void
-    const held = new Promise<void>((resolve) => { release = resolve })
-    const holding = new Promise<void>((resolve) => { acquired = resolve })
+    const held = new Promise<void>(resolve => { release = resolve })
+    const holding = new Promise<void>(resolve => { acquired = resolve })
     const holder = replicaA.withExclusiveLock('sync', async () => { acquired(); await held; return 'a' })
     await holding
     const refused = await replicaB.withExclusiveLock('sync', async () => 'b')

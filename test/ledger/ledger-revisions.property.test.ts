@@ -18,17 +18,17 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('write' as const),
     advance: fc.integer({ min: 0, max: 3 }),
-    buckets: fc.uniqueArray(fc.record({ slot: fc.integer({ min: 0, max: SLOTS - 1 }), content: fc.integer({ min: 0, max: CONTENTS.length - 1 }) }), { selector: (bucket) => bucket.slot, minLength: 1, maxLength: SLOTS })
+    buckets: fc.uniqueArray(fc.record({ slot: fc.integer({ min: 0, max: SLOTS - 1 }), content: fc.integer({ min: 0, max: CONTENTS.length - 1 }) }), { selector: bucket => bucket.slot, minLength: 1, maxLength: SLOTS })
   }),
   fc.record({ kind: fc.constant('read' as const), asOfBack: fc.option(fc.integer({ min: 0, max: 12 })) })
 )
 
-t.test('reads at any as-of instant match a model of revisions', async (t) => {
+t.test('reads at any as-of instant match a model of revisions', async t => {
   const clock = fixedClock(1_000)
   const store = await openLedgerStore({ location: parseStoreUrl('memory:'), clock })
   t.teardown(async () => { await store.close() })
   let run = 0
-  await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
+  await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async steps => {
     const sourceId = `property-${run++}`
     const model = new Map<number, Array<{ recordedAt: number, content: number }>>()
     for (const action of steps) {
@@ -57,11 +57,11 @@ t.test('reads at any as-of instant match a model of revisions', async (t) => {
         const asOf = action.asOfBack === null ? null : clock.now() - action.asOfBack
         const read = await store.readRange({ sourceId, variant: 'v', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + SLOTS * HOUR, asOf })
         const expected = [...model.entries()].sort(([left], [right]) => left - right).flatMap(([slot, revisions]) => {
-          const known = revisions.filter((revision) => asOf === null || revision.recordedAt <= asOf)
+          const known = revisions.filter(revision => asOf === null || revision.recordedAt <= asOf)
           const latest = known[known.length - 1]
-          return latest === undefined ? [] : [{ start: NOVEMBER_FIRST + slot * HOUR, revision: known.length, restated: known.length > 1, values: CONTENTS[latest.content]!.map((record) => record.value).sort() }]
+          return latest === undefined ? [] : [{ start: NOVEMBER_FIRST + slot * HOUR, revision: known.length, restated: known.length > 1, values: CONTENTS[latest.content]!.map(record => record.value).sort() }]
         })
-        const actual = read.map((bucket) => ({ start: bucket.start, revision: bucket.revision, restated: bucket.restated, values: bucket.records.map((record) => record.value).sort() }))
+        const actual = read.map(bucket => ({ start: bucket.start, revision: bucket.revision, restated: bucket.restated, values: bucket.records.map(record => record.value).sort() }))
         t.same(actual, expected)
         if (JSON.stringify(actual) !== JSON.stringify(expected)) return false
       }

@@ -14,14 +14,14 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
   const write = (sourceId: string, buckets: SettledCallWrite['buckets'], fetchedAt = clock.now(), variant = 'hour|all') =>
     store.writeSettled({ sourceId, variant, fetchedAt, requestId: `request-${fetchedAt}`, buckets })
 
-  t.test('a written bucket is covered with its records; a covered bucket without records is a zero; others are absent', async (t) => {
+  t.test('a written bucket is covered with its records; a covered bucket without records is a zero; others are absent', async t => {
     const buckets = hourlyBuckets(NOVEMBER_FIRST, 3, 4)
     buckets[1] = { ...buckets[1]!, records: [] }
     const result = await write('covered', buckets)
-    t.same(result.added, buckets.map((bucket) => bucket.start))
+    t.same(result.added, buckets.map(bucket => bucket.start))
     t.same(result.restated, [])
     const read = await store.readRange({ sourceId: 'covered', variant: 'hour|all', from: NOVEMBER_FIRST - HOUR, to: NOVEMBER_FIRST + 5 * HOUR })
-    t.same(read.map((bucket) => bucket.start), [NOVEMBER_FIRST, NOVEMBER_FIRST + HOUR, NOVEMBER_FIRST + 2 * HOUR])
+    t.same(read.map(bucket => bucket.start), [NOVEMBER_FIRST, NOVEMBER_FIRST + HOUR, NOVEMBER_FIRST + 2 * HOUR])
     t.equal(read[1]!.records.length, 0, 'covered, reported zero')
     t.equal(read[0]!.records.length, 4)
     t.same(sortRecords(read[0]!.records), sortRecords(buckets[0]!.records as typeof read[0]['records']))
@@ -33,46 +33,46 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     t.same(await store.readRange({ sourceId: 'other', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 5 * HOUR }), [], 'another source is not covered')
   })
 
-  t.test('a range read returns only buckets wholly inside [from, to)', async (t) => {
+  t.test('a range read returns only buckets wholly inside [from, to)', async t => {
     await write('inside', hourlyBuckets(NOVEMBER_FIRST, 4, 1))
     const read = await store.readRange({ sourceId: 'inside', variant: 'hour|all', from: NOVEMBER_FIRST + HOUR, to: NOVEMBER_FIRST + 3 * HOUR })
-    t.same(read.map((bucket) => bucket.start), [NOVEMBER_FIRST + HOUR, NOVEMBER_FIRST + 2 * HOUR])
+    t.same(read.map(bucket => bucket.start), [NOVEMBER_FIRST + HOUR, NOVEMBER_FIRST + 2 * HOUR])
     const partial = await store.readRange({ sourceId: 'inside', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + HOUR / 2 })
     t.same(partial, [], 'a bucket sticking out of the range is not returned')
   })
 
-  t.test('rewriting identical records (any order) changes nothing; different records add a revision, old ones stay readable', async (t) => {
+  t.test('rewriting identical records (any order) changes nothing; different records add a revision, old ones stay readable', async t => {
     const first = hourlyBuckets(NOVEMBER_FIRST, 3, 3)
     const firstAt = clock.now()
     await write('revisions', first)
     clock.set(firstAt + HOUR)
-    const shuffled = first.map((bucket) => ({
+    const shuffled = first.map(bucket => ({
       ...bucket,
-      records: [...bucket.records].reverse().map((record) => ({ ...record, dimensions: Object.fromEntries(Object.entries(record.dimensions).reverse()) }))
+      records: [...bucket.records].reverse().map(record => ({ ...record, dimensions: Object.fromEntries(Object.entries(record.dimensions).reverse()) }))
     }))
     const again = await write('revisions', shuffled)
     t.same(again.added, [])
     t.same(again.restated, [])
     t.equal(again.unchanged, 3)
-    t.same(again.buckets.map((bucket) => bucket.outcome), ['unchanged', 'unchanged', 'unchanged'])
+    t.same(again.buckets.map(bucket => bucket.outcome), ['unchanged', 'unchanged', 'unchanged'])
     const unchangedRead = await store.readRange({ sourceId: 'revisions', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 3 * HOUR })
-    t.same(unchangedRead.map((bucket) => [bucket.revision, bucket.recordedAt, bucket.fetchedAt]), [[1, firstAt, firstAt], [1, firstAt, firstAt], [1, firstAt, firstAt]], 'the first revision is kept as it was')
+    t.same(unchangedRead.map(bucket => [bucket.revision, bucket.recordedAt, bucket.fetchedAt]), [[1, firstAt, firstAt], [1, firstAt, firstAt], [1, firstAt, firstAt]], 'the first revision is kept as it was')
 
     clock.set(firstAt + 2 * HOUR)
     const restatedAt = clock.now()
     const changed = first.map((bucket, index) => index === 1 ? { ...bucket, records: bucketRecords(2, 999) } : bucket)
     const restatement = await write('revisions', changed)
     t.same(restatement.restated, [NOVEMBER_FIRST + HOUR])
-    t.same(restatement.buckets.map((bucket) => bucket.outcome), ['unchanged', 'restated', 'unchanged'])
+    t.same(restatement.buckets.map(bucket => bucket.outcome), ['unchanged', 'restated', 'unchanged'])
     t.equal(restatement.buckets[1]!.revision, 2)
 
     const latest = await store.readRange({ sourceId: 'revisions', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 3 * HOUR })
-    t.same(latest.map((bucket) => bucket.restated), [false, true, false])
+    t.same(latest.map(bucket => bucket.restated), [false, true, false])
     t.same(sortRecords(latest[1]!.records), sortRecords(bucketRecords(2, 999) as typeof latest[1]['records']))
     t.equal(latest[1]!.recordedAt, restatedAt)
 
     const before = await store.readRange({ sourceId: 'revisions', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 3 * HOUR, asOf: restatedAt - 1 })
-    t.same(before.map((bucket) => bucket.restated), [false, false, false], 'as of before the restatement nothing was restated')
+    t.same(before.map(bucket => bucket.restated), [false, false, false], 'as of before the restatement nothing was restated')
     t.same(sortRecords(before[1]!.records), sortRecords(first[1]!.records as typeof before[1]['records']), 'and the first revision is what was known')
     t.same(await store.readRange({ sourceId: 'revisions', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 3 * HOUR, asOf: firstAt - 1 }), [],
       'buckets first covered after as-of are uncovered')
@@ -87,7 +87,7 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     t.equal(final[0]!.restated, true)
   })
 
-  t.test('values are exact 64-bit integers: past 2^53 they are stored but refused on read as a number', async (t) => {
+  t.test('values are exact 64-bit integers: past 2^53 they are stored but refused on read as a number', async t => {
     const start = NOVEMBER_FIRST
     await write('exact', [{ start, end: start + HOUR, records: [{ metric: 'm', dimensions: {}, value: Number.MAX_SAFE_INTEGER, unit: 'second' }] }])
     const [safe] = await store.readRange({ sourceId: 'exact', variant: 'hour|all', from: start, to: start + HOUR })
@@ -100,7 +100,7 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     t.same(await store.readRange({ sourceId: 'exact-bad', variant: 'hour|all', from: start, to: start + HOUR }), [])
   })
 
-  t.test('a write that fails midway leaves every bucket of the batch uncovered', async (t) => {
+  t.test('a write that fails midway leaves every bucket of the batch uncovered', async t => {
     const buckets = hourlyBuckets(NOVEMBER_FIRST, 3, 2)
     // PostgreSQL refuses a NUL character in jsonb: the records statement fails after the revisions were inserted.
     buckets[1] = { ...buckets[1]!, records: [{ metric: 'm', dimensions: { tier: 'bad\u0000' }, value: 1, unit: 'second' }] }
@@ -115,7 +115,7 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     t.equal(later.added.length, 3, 'the same buckets are written whole afterwards')
   })
 
-  t.test('inexact writes are refused before anything is stored', async (t) => {
+  t.test('inexact writes are refused before anything is stored', async t => {
     const [bucket] = hourlyBuckets(NOVEMBER_FIRST, 1, 1)
     await t.rejects(write('refused', [bucket!, bucket!]), LedgerWriteError, 'a bucket twice in one write')
     await t.rejects(write('refused', [{ ...bucket!, records: [bucket!.records[0]!, bucket!.records[0]!] }]), LedgerWriteError, 'a record twice in one bucket')
@@ -124,15 +124,15 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
     await t.rejects(write('refused', [{ ...bucket!, end: bucket!.start + 2 * HOUR }]), /stored ending at/, 'the same start with another end')
   })
 
-  t.test('concurrent identical writes on one store make one revision and no error', async (t) => {
+  t.test('concurrent identical writes on one store make one revision and no error', async t => {
     const buckets = hourlyBuckets(NOVEMBER_FIRST, 20, 3)
     const results = await Promise.all([write('concurrent', buckets), write('concurrent', buckets), write('concurrent', buckets)])
     t.equal(results.reduce((sum, result) => sum + result.added.length, 0), 20)
     const read = await store.readRange({ sourceId: 'concurrent', variant: 'hour|all', from: NOVEMBER_FIRST, to: NOVEMBER_FIRST + 20 * HOUR })
-    t.same(read.map((bucket) => bucket.revision), Array(20).fill(1))
+    t.same(read.map(bucket => bucket.revision), Array(20).fill(1))
   })
 
-  t.test('status tells per source the covered span, counts and last write', async (t) => {
+  t.test('status tells per source the covered span, counts and last write', async t => {
     clock.set(NOVEMBER_FIRST + 500 * HOUR)
     await write('status-a', hourlyBuckets(NOVEMBER_FIRST, 5, 1))
     await write('status-a', hourlyBuckets(NOVEMBER_FIRST + 10 * HOUR, 2, 1), clock.now(), 'hour|tier')
@@ -150,22 +150,22 @@ export async function ledgerStoreContract (t: Test, backend: LedgerBackend): Pro
       lastWriteAt: NOVEMBER_FIRST + 501 * HOUR
     })
     t.same(await store.status(['nothing-here']), [])
-    const listed = (await store.status()).map((entry) => entry.sourceId)
+    const listed = (await store.status()).map(entry => entry.sourceId)
     t.ok(listed.includes('status-a'), 'listed without a filter', { found: listed })
   })
 
-  t.test('sync state keeps the last attempt, success and error per source', async (t) => {
+  t.test('sync state keeps the last attempt, success and error per source', async t => {
     t.equal(await store.syncState('sync-a'), null)
     await store.recordSyncFailure('sync-a', 'UPSTREAM_THROTTLED', 1000)
     await store.recordSyncSuccess('sync-a', 2000)
     t.same(await store.syncState('sync-a'), { sourceId: 'sync-a', lastAttemptAt: 2000, lastSuccessAt: 2000, lastError: 'UPSTREAM_THROTTLED', lastErrorAt: 1000 })
     await store.recordSyncFailure('sync-a', 'UPSTREAM_NETWORK', 3000)
     t.same(await store.syncState('sync-a'), { sourceId: 'sync-a', lastAttemptAt: 3000, lastSuccessAt: 2000, lastError: 'UPSTREAM_NETWORK', lastErrorAt: 3000 })
-    const listed = (await store.syncStates()).map((state) => state.sourceId)
+    const listed = (await store.syncStates()).map(state => state.sourceId)
     t.ok(listed.includes('sync-a'), 'listed with the others', { found: listed })
   })
 
-  t.test('an exclusive lock is refused while held and free again after', async (t) => {
+  t.test('an exclusive lock is refused while held and free again after', async t => {
     const outer = await store.withExclusiveLock('sync', async () => {
       t.equal(await store.withExclusiveLock('sync', async () => 'inner'), null, 'held: refused at once')
       t.same(await store.withExclusiveLock('another', async () => 'other'), { value: 'other' }, 'another name is independent')
@@ -191,5 +191,5 @@ function failingOnRecords (driver: LedgerDriver): LedgerDriver {
       return await queryable.query(sql, parameters)
     }
   })
-  return { ...driver, ...failing(driver), transaction: async (work) => await driver.transaction(async (transaction) => await work(failing(transaction))) }
+  return { ...driver, ...failing(driver), transaction: async work => await driver.transaction(async transaction => await work(failing(transaction))) }
 }

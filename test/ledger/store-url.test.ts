@@ -2,13 +2,13 @@ import t from 'tap'
 import { ConfigError } from '../../src/config/config-error.js'
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../../src/ledger/index.js'
 
-t.test('unset or blank means the embedded default under the working directory', async (t) => {
+t.test('unset or blank means the embedded default under the working directory', async t => {
   t.equal(DEFAULT_STORE_URL, 'pglite:./data/ledger')
   t.same(parseStoreUrl(undefined, '/srv/usage'), { kind: 'pglite', dataDir: '/srv/usage/data/ledger', description: 'pglite:/srv/usage/data/ledger' })
   t.same(parseStoreUrl('  ', '/srv/usage'), parseStoreUrl(undefined, '/srv/usage'))
 })
 
-t.test('the three forms', async (t) => {
+t.test('the three forms', async t => {
   t.same(parseStoreUrl('memory:'), { kind: 'memory', description: 'memory:' })
   t.same(parseStoreUrl('pglite:/var/lib/usage', '/srv'), { kind: 'pglite', dataDir: '/var/lib/usage', description: 'pglite:/var/lib/usage' })
   const postgres = parseStoreUrl('postgres://usage:s3cret@db.internal:5432/usage')
@@ -16,7 +16,7 @@ t.test('the three forms', async (t) => {
   t.equal(parseStoreUrl('postgresql://db/usage').kind, 'postgres')
 })
 
-t.test('anything else is a configuration error naming USAGE_STORE_URL, never showing a password', async (t) => {
+t.test('anything else is a configuration error naming USAGE_STORE_URL, never showing a password', async t => {
   for (const value of ['mysql://a:hunter22@b/c', 'sqlite:./x.db', 'pglite:', 'pglite://x', 'postgres://', 'postgres://db.internal', 'memory', './data/ledger']) {
     let caught: unknown
     try {

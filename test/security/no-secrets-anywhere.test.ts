@@ -167,7 +167,7 @@ t.test('every error path is exercised', async t => {
   studio.faults.clear()
 
   for (const [path, status] of [
-    [`/usage?from=2026-11-08&to=2026-11-01&tz=Nowhere/Land`, 400],
+    ['/usage?from=2026-11-08&to=2026-11-01&tz=Nowhere/Land', 400],
     [`/usage?${RANGE}&tz=Asia/Kolkata&source=studio`, 400],
     [`/usage?${RANGE}&provider=tencent`, 400],
     ['/usage?from=2020-01-01&to=2026-11-01&granularity=hour', 400],

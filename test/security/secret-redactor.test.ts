@@ -155,7 +155,7 @@ t.test('short configured values are not treated as secrets (they would blank ord
 })
 
 t.test('deep redaction copies plain objects and arrays, leaving other values alone', async t => {
-  const input = { error: { message: `x ${SECRET}`, details: [{ message: `Signature=abc` }, 3, null, true] } }
+  const input = { error: { message: `x ${SECRET}`, details: [{ message: 'Signature=abc' }, 3, null, true] } }
   const output = redactor.deep(input)
   t.same(output, { error: { message: `x ${REDACTED}`, details: [{ message: `Signature=${REDACTED}` }, 3, null, true] } })
   t.equal(input.error.message, `x ${SECRET}`, 'the input is not changed')

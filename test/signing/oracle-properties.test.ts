@@ -15,7 +15,7 @@ const TencentSign = tencentSign.default
 // which encodeURIComponent rejects in the SDK as well).
 const anyText = fc.string({ unit: 'grapheme', maxLength: 20 })
 // '__proto__' is excluded: the SDK copies parameters by assignment, which turns that key into a prototype and drops it.
-const parameterName = fc.stringMatching(/^[A-Za-z0-9_.~-]{1,12}$/).filter((name) => name !== '__proto__')
+const parameterName = fc.stringMatching(/^[A-Za-z0-9_.~-]{1,12}$/).filter(name => name !== '__proto__')
 const headerValue = fc.string({ unit: 'grapheme-ascii', maxLength: 20 })
 // Labels start with a letter: the SDK's `new URL()` would read a numeric last label as IPv4 ('0' -> '0.0.0.0').
 const hostName = fc.stringMatching(/^[a-z][a-z0-9]{0,9}(\.[a-z][a-z0-9]{0,9}){0,3}$/)
@@ -50,8 +50,16 @@ t.test('signTc3 equals sign3', async t => {
       const ours = signTc3({ secretId: 'AKIDtest', secretKey, service, host, timestamp, payload, contentType })
       // A Buffer payload is hashed as is; an object would be re-serialised by json-bigint.
       const official = TencentSign.sign3({
-        method: 'POST', url: `https://${host}/`, payload: Buffer.from(payload), timestamp, service,
-        secretId: 'AKIDtest', secretKey, multipart: false, boundary: '', headers: { 'Content-Type': contentType },
+        method: 'POST',
+        url: `https://${host}/`,
+        payload: Buffer.from(payload),
+        timestamp,
+        service,
+        secretId: 'AKIDtest',
+        secretKey,
+        multipart: false,
+        boundary: '',
+        headers: { 'Content-Type': contentType }
       })
       return ours.authorization === official
     }), { seed: propertySeed(t) })

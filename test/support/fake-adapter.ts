@@ -53,7 +53,13 @@ export function fakeAdapter (options: FakeAdapterOptions = {}): SourceAdapter<un
 
 export function fakeSource (id = 'fake-1', kind = 'fake.kind'): SourceConfig<unknown> {
   return {
-    id, kind, endpoint: 'http://127.0.0.1:9', qps: 1000, concurrency: 16,
-    credentials: { accessKeyId: 'id', accessKeySecret: 'secret' }, simulated: true, settings: {}
+    id,
+    kind,
+    endpoint: 'http://127.0.0.1:9',
+    qps: 1000,
+    concurrency: 16,
+    credentials: { accessKeyId: 'id', accessKeySecret: 'secret' },
+    simulated: true,
+    settings: {}
   }
 }

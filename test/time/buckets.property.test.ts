@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import {
   GRANULARITIES, ceilToBucket, countBuckets, floorToBucket, listBuckets, widenRange,
-  type Bucket, type Granularity, type TimeRange,
+  type Bucket, type Granularity, type TimeRange
 } from '../../src/time/index.js'
 import { propertySeed } from '../support/property-seed.js'
 
@@ -10,7 +10,7 @@ import { propertySeed } from '../support/property-seed.js'
 // DST changes at midnight (Santiago) and a +12:45/+13:45 zone (Chatham).
 const ZONES = [
   'UTC', 'America/New_York', 'Europe/London', 'Asia/Shanghai', 'Asia/Kolkata', 'Australia/Lord_Howe',
-  'America/Santiago', 'Asia/Kathmandu', 'Pacific/Chatham',
+  'America/Santiago', 'Asia/Kathmandu', 'Pacific/Chatham'
 ] as const
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -29,17 +29,17 @@ const instant = fc.oneof(
   fc.record({
     year: fc.integer({ min: 2000, max: 2033 }),
     month: fc.constantFrom(2, 3, 8, 9, 10),
-    dayOffset: fc.integer({ min: 0, max: 31 * DAY - 1 }),
-  }).map(({ year, month, dayOffset }) => Date.UTC(year, month, 1) + dayOffset),
+    dayOffset: fc.integer({ min: 0, max: 31 * DAY - 1 })
+  }).map(({ year, month, dayOffset }) => Date.UTC(year, month, 1) + dayOffset)
 )
 const rangeFor = (maximumLength: number): fc.Arbitrary<TimeRange> =>
   fc.tuple(instant, fc.integer({ min: 1, max: maximumLength })).map(([from, length]) => ({ from, to: from + length }))
 const rangeAndGranularity = granularity.chain(chosen => fc.record({
   granularity: fc.constant(chosen),
-  range: rangeFor(LONGEST_RANGE[chosen]),
+  range: rangeFor(LONGEST_RANGE[chosen])
 }))
 
-function assertTiles(buckets: Bucket[], range: TimeRange): void {
+function assertTiles (buckets: Bucket[], range: TimeRange): void {
   if (buckets[0]?.start !== range.from) throw new Error('first bucket does not start at from')
   if (buckets[buckets.length - 1]?.end !== range.to) throw new Error('last bucket does not end at to')
   buckets.forEach((bucket, index) => {
@@ -50,14 +50,14 @@ function assertTiles(buckets: Bucket[], range: TimeRange): void {
 }
 
 /** Index of the only bucket containing `inner` entirely; throws if none or several do. */
-function containingIndex(inner: Bucket, outers: Bucket[]): number {
+function containingIndex (inner: Bucket, outers: Bucket[]): number {
   const matches = outers.flatMap((outer, index) => (outer.start <= inner.start && inner.end <= outer.end ? [index] : []))
   if (matches.length !== 1) throw new Error(`bucket ${JSON.stringify(inner)} lies in ${matches.length} outer buckets`)
   return matches[0]!
 }
 
 /** Deterministic pseudo-random integers from a fast-check seed (the number of hours is known only later). */
-function valuesFromSeed(seed: number, count: number): number[] {
+function valuesFromSeed (seed: number, count: number): number[] {
   let state = seed >>> 0
   return Array.from({ length: count }, () => {
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0

@@ -1,7 +1,7 @@
 import t from 'tap'
 import {
   ceilToBucket, countBuckets, floorToBucket, formatInstant, formatUtcSeconds, listBuckets, widenRange,
-  type Bucket, type Granularity,
+  type Bucket, type Granularity
 } from '../../src/time/index.js'
 
 const HOUR = 3_600_000
@@ -14,7 +14,7 @@ const hours = (bucket: Bucket): number => (bucket.end - bucket.start) / HOUR
 const localStarts = (buckets: Bucket[], zone: string): string[] => buckets.map(bucket => formatInstant(bucket.start, zone))
 
 /** The one bucket containing `instant`. */
-function bucketAt(instant: number, granularity: Granularity, zone: string): Bucket {
+function bucketAt (instant: number, granularity: Granularity, zone: string): Bucket {
   const start = floorToBucket(instant, granularity, zone)
   const [bucket, ...rest] = listBuckets({ from: start, to: ceilToBucket(start + 1, granularity, zone) }, granularity, zone)
   if (bucket === undefined || rest.length > 0) throw new Error('expected exactly one bucket')
@@ -29,7 +29,7 @@ t.test('day buckets on DST change days are 23 or 25 hours', async t => {
     ['Europe/London', '2026-10-25T12:00:00Z', '2026-10-24T23:00:00Z', '2026-10-26T00:00:00Z', 25],
     ['America/New_York', '2026-07-04T12:00:00Z', '2026-07-04T04:00:00Z', '2026-07-05T04:00:00Z', 24],
     // Lord Howe moves its clocks by 30 minutes.
-    ['Australia/Lord_Howe', '2026-10-04T00:00:00Z', '2026-10-03T13:30:00Z', '2026-10-04T13:00:00Z', 23.5],
+    ['Australia/Lord_Howe', '2026-10-04T00:00:00Z', '2026-10-03T13:30:00Z', '2026-10-04T13:00:00Z', 23.5]
   ]
   for (const [zone, instant, start, end, length] of cases) {
     const bucket = bucketAt(at(instant), 'day', zone)
@@ -44,7 +44,7 @@ t.test('hour buckets across New York fall-back: 25 hours with two local 01:00 ho
   t.equal(buckets.length, 25)
   t.same(buckets.filter(bucket => !(hours(bucket) === 1)), [], 'every hour is 60 minutes')
   t.same(localStarts(buckets, 'America/New_York').slice(0, 4), [
-    '2026-11-01T00:00:00-04:00', '2026-11-01T01:00:00-04:00', '2026-11-01T01:00:00-05:00', '2026-11-01T02:00:00-05:00',
+    '2026-11-01T00:00:00-04:00', '2026-11-01T01:00:00-04:00', '2026-11-01T01:00:00-05:00', '2026-11-01T02:00:00-05:00'
   ])
   t.equal(countBuckets({ from: day.start, to: day.end }, 'hour', 'America/New_York'), 25)
 })
@@ -96,7 +96,7 @@ t.test('clocks turned back three hours (Casey, 2010-03-05: 02:00+11:00 became 23
   t.equal(ceilToBucket(at('2010-03-04T14:30:00Z'), 'hour', zone), at('2010-03-04T15:00:00Z'), 'the clock reads 23:00:00 at the change')
   const range = widenRange({ from: at('2010-03-04T13:00:00Z'), to: at('2010-03-04T17:00:00Z') }, 'hour', zone)
   t.same(localStarts(listBuckets(range, 'hour', zone), zone), [
-    '2010-03-05T00:00:00+11:00', '2010-03-05T01:00:00+11:00', '2010-03-04T23:00:00+08:00', '2010-03-05T00:00:00+08:00',
+    '2010-03-05T00:00:00+11:00', '2010-03-05T01:00:00+11:00', '2010-03-04T23:00:00+08:00', '2010-03-05T00:00:00+08:00'
   ])
   const day = bucketAt(at('2010-03-04T14:00:00Z'), 'day', zone)
   t.equal(hours(day), 27, 'the repeated hours belong to the day that had already begun')
@@ -182,7 +182,7 @@ t.test('formatInstant and formatUtcSeconds', async t => {
     ['Asia/Kolkata', '2026-10-31T21:30:00+05:30'],
     ['Asia/Kathmandu', '2026-10-31T21:45:00+05:45'],
     ['Pacific/Chatham', '2026-11-01T05:45:00+13:45'],
-    ['America/St_Johns', '2026-10-31T13:30:00-02:30'],
+    ['America/St_Johns', '2026-10-31T13:30:00-02:30']
   ]
   for (const [zone, expected] of cases) t.equal(formatInstant(instant, zone), expected, zone)
   t.equal(formatInstant(at('2026-01-15T00:00:00Z'), 'Europe/London'), '2026-01-15T00:00:00+00:00', 'London in winter is +00:00, not Z')

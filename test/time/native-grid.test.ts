@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  bucketsAlignToGrid, ceilToGrid, floorToGrid, isOnGrid, listBuckets, listGridBuckets, widenRange, type NativeGrid,
+  bucketsAlignToGrid, ceilToGrid, floorToGrid, isOnGrid, listBuckets, listGridBuckets, widenRange, type NativeGrid
 } from '../../src/time/index.js'
 
 const HOUR = 3_600_000
@@ -45,7 +45,7 @@ t.test('listGridBuckets', async t => {
   const buckets = listGridBuckets({ from: at('2026-10-31T16:00:00Z'), to: at('2026-11-02T16:00:00Z') }, tencentDays)
   t.same(buckets, [
     { start: at('2026-10-31T16:00:00Z'), end: at('2026-11-01T16:00:00Z') },
-    { start: at('2026-11-01T16:00:00Z'), end: at('2026-11-02T16:00:00Z') },
+    { start: at('2026-11-01T16:00:00Z'), end: at('2026-11-02T16:00:00Z') }
   ])
   t.equal(listGridBuckets({ from: -HOUR, to: HOUR }, hourly).length, 2)
   t.throws(() => listGridBuckets({ from: at('2026-11-01T00:00:00Z'), to: at('2026-11-02T16:00:00Z') }, tencentDays), RangeError)

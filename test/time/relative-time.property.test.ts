@@ -7,7 +7,7 @@ import { resolveRelativeTime } from '../../src/time/relative-time.js'
 // midnight (Santiago, Havana).
 const ZONES = [
   'UTC', 'America/New_York', 'Europe/London', 'Asia/Shanghai', 'Asia/Kolkata', 'Australia/Lord_Howe',
-  'America/Santiago', 'America/Havana', 'Asia/Kathmandu', 'Pacific/Chatham',
+  'America/Santiago', 'America/Havana', 'Asia/Kathmandu', 'Pacific/Chatham'
 ] as const
 const HOUR = 3_600_000
 const DAY = 86_400_000
@@ -20,8 +20,8 @@ const now = fc.oneof(
   fc.record({
     year: fc.integer({ min: 1990, max: 2035 }),
     month: fc.constantFrom(2, 3, 8, 9, 10),
-    dayOffset: fc.integer({ min: 0, max: 31 * DAY - 1 }),
-  }).map(({ year, month, dayOffset }) => Date.UTC(year, month, 1) + dayOffset),
+    dayOffset: fc.integer({ min: 0, max: 31 * DAY - 1 })
+  }).map(({ year, month, dayOffset }) => Date.UTC(year, month, 1) + dayOffset)
 )
 
 function resolve (text: string, instant: number, inZone: string): number {

@@ -61,7 +61,7 @@ t.test('relative times resolve against now in the zone', async t => {
     ['now/d', '2026-09-06T15:00:00Z', 'America/Santiago', '2026-09-06T04:00:00.000Z', 'a day without a midnight'],
     ['now/w', '2026-09-09T15:00:00Z', 'America/Santiago', '2026-09-07T03:00:00.000Z', 'the Monday after it, on summer time'],
     // Samoa skipped 2011-12-30 entirely.
-    ['now-1d', '2011-12-31T12:00:00+14:00', 'Pacific/Apia', '2011-12-30T10:00:00.000Z', 'a skipped day lands on the jump'],
+    ['now-1d', '2011-12-31T12:00:00+14:00', 'Pacific/Apia', '2011-12-30T10:00:00.000Z', 'a skipped day lands on the jump']
   ]
   for (const [text, now, zone, expected, why] of cases) {
     t.equal(resolved(text, now, zone), expected, `${text} at ${now} in ${zone}: ${why}`)
@@ -84,7 +84,7 @@ t.test('anything else is refused with what is accepted', async t => {
     ['now-1d-1d-1d-1d-1d-1d-1d-1d-1d', /at most 8 steps/],
     ['now-999999999y', /years 1000 to 9999/],
     ['now+8000y', /years 1000 to 9999/],
-    ['now-999999999h', /years 1000 to 9999/],
+    ['now-999999999h', /years 1000 to 9999/]
   ]
   for (const [text, reason] of refused) {
     const result = resolveRelativeTime(text, at('2026-11-20T10:30:00Z'), 'UTC')

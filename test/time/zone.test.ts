@@ -24,7 +24,7 @@ t.test('offsetMinutesAt', async t => {
     ['2026-07-01T00:00:00Z', 'Australia/Lord_Howe', 630],
     ['2026-12-01T00:00:00Z', 'Australia/Lord_Howe', 660],
     ['2026-12-01T00:00:00Z', 'Pacific/Chatham', 825],
-    ['1960-01-01T00:00:00Z', 'Europe/London', 0],
+    ['1960-01-01T00:00:00Z', 'Europe/London', 0]
   ]
   for (const [iso, zone, minutes] of cases) t.equal(offsetMinutesAt(Date.parse(iso), zone), minutes, `${zone} at ${iso}`)
   t.throws(() => offsetMinutesAt(0, 'local'), RangeError)

@@ -27,7 +27,12 @@ function query (overrides: Partial<UsageQuery> = {}): UsageQuery {
   return {
     from: Date.parse('2026-10-01T00:00:00Z'),
     to: Date.parse('2026-10-08T00:00:00Z'),
-    granularity: 'day', zone: 'UTC', metrics: null, groupBy: [], filters: {}, strict: false,
+    granularity: 'day',
+    zone: 'UTC',
+    metrics: null,
+    groupBy: [],
+    filters: {},
+    strict: false,
     ...overrides
   }
 }

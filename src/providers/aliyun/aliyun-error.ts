@@ -74,4 +74,3 @@ function jsonStringValue (inside: string): string | undefined {
   }
   return undefined
 }
-

@@ -24,7 +24,6 @@ import {
 import { MPS_EXTRA_METRICS, MPS_METRIC_MAPPINGS, metricsOfTaskTypes } from './mps-metrics.js'
 import { DAY_MS, UTC8_DAY_GRID, formatUtcPlus8 } from './mps-time.js'
 
-
 function uniqueList<T extends string> (values: readonly [T, ...T[]], what: string) {
   return z.array(z.enum(values)).min(1, `list at least one ${what}`)
     .refine(list => new Set(list).size === list.length, `${what} listed twice`)

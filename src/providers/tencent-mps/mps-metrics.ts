@@ -85,6 +85,11 @@ export const MPS_METRIC_MAPPINGS: readonly MetricMapping[] = [
   ...[...new Set(Object.values(USAGE_METRIC_BY_TASK_TYPE))].map(metric =>
     mapping(metric, typesOf(metric), UNIT_NOTE[metric] ?? 'none: passed through in the provider\'s undocumented unit')),
   mapping(OTHER_USAGE_METRIC, [], 'none: passed through in the provider\'s unit'),
-  { metric: TASKS_METRIC, providerFields: ['Summary[].Count / Details[].Data[].Count (every TaskType)'], dimensions: RECORD_DIMENSIONS, conversion: 'tasks, as reported',
-    coverage: `Counts the tasks of the TaskTypes the source asks for (its taskTypes, or the query's task filter) only; group by task to see which. ${ABSENCES}` }
+  {
+    metric: TASKS_METRIC,
+    providerFields: ['Summary[].Count / Details[].Data[].Count (every TaskType)'],
+    dimensions: RECORD_DIMENSIONS,
+    conversion: 'tasks, as reported',
+    coverage: `Counts the tasks of the TaskTypes the source asks for (its taskTypes, or the query's task filter) only; group by task to see which. ${ABSENCES}`
+  }
 ]

@@ -53,7 +53,7 @@ export function imsHourAmount (field: ImsSummaryField, instant: number): number 
  */
 export function imsRangeTotals (from: number, to: number, now: number): Record<ImsSummaryField, number> {
   const end = Math.min(to, now)
-  const totals = Object.fromEntries(IMS_SUMMARY_FIELDS.map((field) => [field, 0])) as Record<ImsSummaryField, number>
+  const totals = Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, 0])) as Record<ImsSummaryField, number>
   if (end <= from) return totals
   const firstHour = Math.floor(from / HOUR_MS) * HOUR_MS
   const lastHour = Math.floor(end / HOUR_MS) * HOUR_MS

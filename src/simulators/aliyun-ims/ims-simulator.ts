@@ -38,7 +38,7 @@ export function imsSendsAsString (field: string, startTs: string, endTs: string)
 }
 
 export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context: AliyunActionContext) => AliyunActionResult {
-  return (context) => {
+  return context => {
     const injected = meterFaults.next()
     if (injected !== undefined) return imsMeterError(injected, 'simulated failure')
     const query = parseImsParameters(context.parameters, context.now)
@@ -48,7 +48,7 @@ export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context:
     const data: Array<Record<string, string | number>> = []
     if (query.from < context.now) {
       const totals = imsRangeTotals(query.from, query.to, context.now)
-      data.push(Object.fromEntries(IMS_SUMMARY_FIELDS.map((field) => {
+      data.push(Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => {
         const value = totals[field]
         return [field, imsSendsAsString(field, startTs, endTs) ? String(value) : value]
       })))
@@ -61,7 +61,7 @@ export function createImsSummaryHandler (meterFaults: ImsMeterFaults): (context:
  * Shape faults on the Data object: a second copy, MpsTranscodeDuration left out, or made too large. Its fields are
  * fixed usage fields: nothing in it becomes a free-text dimension.
  */
-export const hostileImsBody = hostileFirstRecord((body) => body.Data as Array<Record<string, unknown>> | undefined, 'MpsTranscodeDuration', null)
+export const hostileImsBody = hostileFirstRecord(body => body.Data as Array<Record<string, unknown>> | undefined, 'MpsTranscodeDuration', null)
 
 export async function startImsSimulator (options: SimulatorStartOptions): Promise<ImsSimulator> {
   const meterFaults = new ImsMeterFaults()

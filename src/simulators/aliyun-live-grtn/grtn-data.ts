@@ -26,7 +26,7 @@ const LEAVES: readonly string[] = ['CN', ...GRTN_REGIONAL_AREAS, REST_OF_WORLD]
 
 /** The leaf areas an `Area` value covers. */
 export function grtnLeavesOf (area: GrtnArea): readonly string[] {
-  if (area === 'OverSeas') return LEAVES.filter((leaf) => leaf !== 'CN')
+  if (area === 'OverSeas') return LEAVES.filter(leaf => leaf !== 'CN')
   return [area]
 }
 
@@ -84,7 +84,7 @@ function buildSeries (): GrtnSeries[] {
 export function grtnSeries (selection: { apps?: readonly string[] | null, areas?: readonly GrtnArea[] | null } = {}): GrtnSeries[] {
   const apps = selection.apps == null ? null : new Set(selection.apps)
   const leaves = selection.areas == null ? null : new Set(selection.areas.flatMap(grtnLeavesOf))
-  return SERIES.filter((series) => (apps === null || apps.has(series.app)) && (leaves === null || leaves.has(series.leaf)))
+  return SERIES.filter(series => (apps === null || apps.has(series.app)) && (leaves === null || leaves.has(series.leaf)))
 }
 
 /** Minutes of one series in the 5-minute slot starting at `slotStart` (a multiple of 300 000). */

@@ -43,7 +43,7 @@ export function parseGrtnParameters (parameters: Record<string, string>, now: nu
   if (startTime < now - LOOKBACK_MS) return invalid('InvalidTime.ValueNotSupported', 'Specified Time is malformed.')
 
   const apps = commaList(parameters.AppId)
-  if (apps !== null && (apps.length > MAX_APP_IDS || apps.some((app) => app === ''))) {
+  if (apps !== null && (apps.length > MAX_APP_IDS || apps.some(app => app === ''))) {
     return invalid('InvalidAppIdParameter', 'The specified AppId parameter is invalid.')
   }
   // The docs' sample sends Area=CN,OverSeas, so a comma list is accepted; every value must be a documented one.
@@ -68,7 +68,7 @@ export function parseGrtnParameters (parameters: Record<string, string>, now: nu
 /** null when absent or empty (no filter); otherwise the trimmed values, an empty item kept so it can be refused. */
 function commaList (value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null
-  return value.split(',').map((item) => item.trim())
+  return value.split(',').map(item => item.trim())
 }
 
 function invalid (code: string, message: string): GrtnParameterError {

@@ -58,7 +58,7 @@ function itemGroups (series: readonly GrtnSeries[], apps: readonly string[] | nu
   const groups: ItemGroup[] = []
   for (const appId of apps ?? [null]) {
     GRTN_MEDIA.forEach((_, media) => {
-      const members = series.filter((entry) => entry.media === media && (appId === null || entry.app === appId))
+      const members = series.filter(entry => entry.media === media && (appId === null || entry.app === appId))
       if (members.length > 0) groups.push({ appId, media, series: members })
     })
   }
@@ -70,7 +70,7 @@ function itemGroups (series: readonly GrtnSeries[], apps: readonly string[] | nu
  * MediaProfile (a name the customer chose) a formula.
  */
 export const hostileGrtnBody = hostileFirstRecord(
-  (body) => (body.StreamDetailData as { StreamData?: Array<Record<string, unknown>> } | undefined)?.StreamData,
+  body => (body.StreamDetailData as { StreamData?: Array<Record<string, unknown>> } | undefined)?.StreamData,
   'Duration',
   'MediaProfile'
 )

@@ -27,7 +27,7 @@ export type LiveProducerField = typeof LIVE_PRODUCER_FIELDS[number]
 
 export const HOUR_MS = 3600 * 1000
 
-const KNOWN_INSTANCES = new Set(LIVE_PRODUCER_INSTANCES.map((instance) => instance.instance))
+const KNOWN_INSTANCES = new Set(LIVE_PRODUCER_INSTANCES.map(instance => instance.instance))
 
 // Studios are not on around the clock: roughly a third of an instance's hours are idle, so zeros are real and common.
 const IDLE_PERCENT = 35
@@ -49,7 +49,7 @@ export function liveProducerMinutes (instance: string, hourStart: number, field:
 export function liveProducerBucketTotals (
   instances: readonly LiveProducerInstance[], bucketStart: number, intervalMs: number, now: number
 ): Record<LiveProducerField, number> {
-  const totals = Object.fromEntries(LIVE_PRODUCER_FIELDS.map((field) => [field, 0])) as Record<LiveProducerField, number>
+  const totals = Object.fromEntries(LIVE_PRODUCER_FIELDS.map(field => [field, 0])) as Record<LiveProducerField, number>
   for (let hour = bucketStart; hour < bucketStart + intervalMs && hour <= now; hour += HOUR_MS) {
     for (const { instance } of instances) {
       for (const field of LIVE_PRODUCER_FIELDS) totals[field] += liveProducerMinutes(instance, hour, field)

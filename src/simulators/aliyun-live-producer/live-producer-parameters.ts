@@ -71,7 +71,7 @@ export function parseLiveProducerParameters (parameters: Record<string, string>,
 /** null when absent or empty (no filter); otherwise the trimmed values, an empty item being invalid for enums. */
 function commaList (value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null
-  return value.split(',').map((item) => item.trim())
+  return value.split(',').map(item => item.trim())
 }
 
 function invalid (code: string, message: string): LiveProducerParameterError {

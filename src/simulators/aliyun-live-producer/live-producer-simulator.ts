@@ -26,16 +26,16 @@ export const LIVE_PRODUCER_QPS = 5
 
 /** Which item field each SplitBy value fills, in the order fields appear in an item. */
 const SPLIT_FIELDS: ReadonlyArray<{ split: LiveProducerSplit, field: string, value: (instance: LiveProducerInstance) => string }> = [
-  { split: 'domain', field: 'DomainName', value: (instance) => instance.domain },
-  { split: 'region', field: 'Region', value: (instance) => instance.region },
-  { split: 'instance', field: 'Instance', value: (instance) => instance.instance },
-  { split: 'type', field: 'Type', value: (instance) => instance.type }
+  { split: 'domain', field: 'DomainName', value: instance => instance.domain },
+  { split: 'region', field: 'Region', value: instance => instance.region },
+  { split: 'instance', field: 'Instance', value: instance => instance.instance },
+  { split: 'type', field: 'Type', value: instance => instance.type }
 ]
 
 export function describeLiveProducerUsageData (context: AliyunActionContext): AliyunActionResult {
   const query = parseLiveProducerParameters(context.parameters, context.now)
   if ('code' in query) return query
-  const groups = groupBySplit(LIVE_PRODUCER_INSTANCES.filter((instance) => matchesFilters(instance, query)), query.splitBy)
+  const groups = groupBySplit(LIVE_PRODUCER_INSTANCES.filter(instance => matchesFilters(instance, query)), query.splitBy)
 
   const items: Array<Record<string, string | number>> = []
   const firstBucket = Math.floor(query.startTime / query.intervalMs) * query.intervalMs
@@ -82,7 +82,7 @@ function groupBySplit (
 
 /** Shape faults on the first item: repeated, OutputLdDuration left out or made too large, DomainName a formula. */
 export const hostileProducerBody = hostileFirstRecord(
-  (body) => (body.BillProducerData as { BillProducerDataItem?: Array<Record<string, unknown>> } | undefined)?.BillProducerDataItem,
+  body => (body.BillProducerData as { BillProducerDataItem?: Array<Record<string, unknown>> } | undefined)?.BillProducerDataItem,
   'OutputLdDuration',
   'DomainName'
 )

@@ -18,7 +18,7 @@ export type AuthenticationResult = { ok: true, accessKeyId: string } | { ok: fal
 export type AliyunAuthenticator = (received: ReceivedAliyunRequest, now: number) => AuthenticationResult
 
 export function createAliyunAuthenticator (accounts: readonly SimulatedAccount[]): AliyunAuthenticator {
-  const accountsById = new Map(accounts.map((account) => [account.accessKeyId, account]))
+  const accountsById = new Map(accounts.map(account => [account.accessKeyId, account]))
   // The replay window is unconfirmed in the docs; 15 minutes is the natural bound given the timestamp rule.
   const nonces = createNonceRegistry(TIMESTAMP_TOLERANCE_MS)
   const lookupSecret = (accessKeyId: string): string | undefined => accountsById.get(accessKeyId)?.accessKeySecret

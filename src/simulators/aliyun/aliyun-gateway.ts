@@ -101,7 +101,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
 
   return await startSimulatedGateway<ReceivedAliyunRequest, AliyunActionHandler, AliyunSuccess, AliyunError>({
     read: readAliyunRequest,
-    describe: (received) => ({ action: received.action ?? '', accessKeyId: received.claimedAccessKeyId, parameters: received.apiParameters }),
+    describe: received => ({ action: received.action ?? '', accessKeyId: received.claimedAccessKeyId, parameters: received.apiParameters }),
     newRequestId: () => randomUUID().toUpperCase(),
     requestIdHeader: 'x-acs-request-id',
     admit,
@@ -110,7 +110,7 @@ export async function startAliyunGateway (options: AliyunGatewayOptions): Promis
     throttled: () => gatewayError('Throttling.User'),
     internalError: () => gatewayError('InternalError'),
     signatureMismatch: () => gatewayError('SignatureDoesNotMatch'),
-    secretOf: (accessKeyId) => options.accounts.find(account => account.accessKeyId === accessKeyId)?.accessKeySecret,
+    secretOf: accessKeyId => options.accounts.find(account => account.accessKeyId === accessKeyId)?.accessKeySecret,
     errorAnswer,
     successAnswer: (received, success, requestId, fault) => successAnswer(received, success.body, requestId, fault),
     faultAnswer

@@ -46,7 +46,7 @@ export class SimulatorStats {
 
   /** Most calls accepted (not rejected by the limiter) within any 1-second window, optionally for one action. */
   maxCallsPerSecond (action?: string): number {
-    const times = this.callsFor(action).filter((call) => call.admitted).map((call) => call.monotonicAt).sort((left, right) => left - right)
+    const times = this.callsFor(action).filter(call => call.admitted).map(call => call.monotonicAt).sort((left, right) => left - right)
     let most = 0
     let first = 0
     for (let last = 0; last < times.length; last += 1) {
@@ -58,11 +58,11 @@ export class SimulatorStats {
 
   /** Calls refused for flow control, whether by the limiter or by an injected throttle fault. */
   throttled (action?: string): number {
-    return this.callsFor(action).filter((call) => call.code !== null && THROTTLED_CODES.has(call.code)).length
+    return this.callsFor(action).filter(call => call.code !== null && THROTTLED_CODES.has(call.code)).length
   }
 
   private callsFor (action: string | undefined): SimulatorCall[] {
-    return action === undefined ? this.calls : this.calls.filter((call) => call.action === action)
+    return action === undefined ? this.calls : this.calls.filter(call => call.action === action)
   }
 }
 
@@ -91,7 +91,7 @@ export async function startLoopbackServer (handler: LoopbackHandler, listen: { p
       }
     })
   })
-  server.on('connection', (socket) => {
+  server.on('connection', socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
@@ -104,7 +104,7 @@ export async function startLoopbackServer (handler: LoopbackHandler, listen: { p
 
   let closed: Promise<void> | undefined
   const close = async (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
+    closed ??= new Promise<void>(resolve => {
       closing.abort()
       server.close(() => resolve())
       // Hung and keep-alive sockets would otherwise keep close() (and the test process) waiting.

@@ -14,7 +14,7 @@ export function createSlidingWindowLimiter (options: { windowMs: number, now: ()
   return {
     tryAcquire (key, limit) {
       const now = options.now()
-      const admitted = (admittedTimesByKey.get(key) ?? []).filter((time) => now - time < options.windowMs)
+      const admitted = (admittedTimesByKey.get(key) ?? []).filter(time => now - time < options.windowMs)
       const fits = admitted.length < limit
       if (fits) admitted.push(now)
       admittedTimesByKey.set(key, admitted)

@@ -9,7 +9,7 @@ export function toXmlDocument (rootName: string, value: unknown): string {
 }
 
 function element (name: string, value: unknown): string {
-  if (Array.isArray(value)) return value.map((item) => element(name, item)).join('')
+  if (Array.isArray(value)) return value.map(item => element(name, item)).join('')
   if (value === null || value === undefined) return `<${name}/>`
   if (typeof value === 'object') {
     const children = Object.entries(value).map(([childName, childValue]) => element(childName, childValue)).join('')

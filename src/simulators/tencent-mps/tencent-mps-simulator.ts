@@ -53,7 +53,7 @@ function item (day: number, amount: MpsAmount): { Time: string, Count: number, U
  * day has no free-text field: TaskType is checked against the types asked for, the region is the one asked for.
  */
 export const hostileMpsBody = hostileFirstRecord(
-  (body) => (body.Data as Array<{ Summary?: Array<Record<string, unknown>> }> | undefined)?.[0]?.Summary,
+  body => (body.Data as Array<{ Summary?: Array<Record<string, unknown>> }> | undefined)?.[0]?.Summary,
   'Usage',
   null
 )

@@ -91,7 +91,7 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
 
   return await startSimulatedGateway<ReceivedTencentRequest, TencentActionHandler, TencentSuccess, TencentError>({
     read: readTencentRequest,
-    describe: (received) => ({ action: received.action ?? '', accessKeyId: received.claimedSecretId, parameters: flattenPayload(received.payload) }),
+    describe: received => ({ action: received.action ?? '', accessKeyId: received.claimedSecretId, parameters: flattenPayload(received.payload) }),
     newRequestId: () => randomUUID(),
     requestIdHeader: 'x-tc-traceid',
     admit,
@@ -99,11 +99,11 @@ export async function startTencentGateway (options: TencentGatewayOptions): Prom
     dispatch: (handler, received, { accessKeyId, now, requestId }) => received.payload === null
       ? tencentGatewayError('InvalidParameter')
       : handler({ payload: received.payload, secretId: accessKeyId, now, requestId }),
-    unknownAction: (action) => tencentGatewayError('InvalidAction', action),
+    unknownAction: action => tencentGatewayError('InvalidAction', action),
     throttled: () => tencentGatewayError('RequestLimitExceeded'),
     internalError: () => tencentGatewayError('InternalError'),
     signatureMismatch: () => tencentGatewayError('AuthFailure.SignatureFailure'),
-    secretOf: (secretId) => options.accounts.find(account => account.accessKeyId === secretId)?.accessKeySecret,
+    secretOf: secretId => options.accounts.find(account => account.accessKeyId === secretId)?.accessKeySecret,
     errorAnswer: (error, requestId) => errorAnswer(error, requestId),
     successAnswer: (received, success, requestId, fault) => successAnswer(received.action, success.body, requestId, fault),
     faultAnswer

@@ -84,7 +84,7 @@ export function forEachBackend (t: Test, options: { memory?: boolean, pgliteDir?
   }
   for (const make of makers) {
     const nameHint = make === memoryBackend ? 'memory' : make === pgliteDirBackend ? 'pglite-dir' : 'postgres'
-    t.test(nameHint, async (backendTest) => {
+    t.test(nameHint, async backendTest => {
       const backend = await make()
       backendTest.teardown(async () => { await backend.dispose() })
       await suite(backendTest, backend)

@@ -102,4 +102,3 @@ t.test('extra fields the docs do not list are ignored', async t => {
   const records = convertBody({ ...DOC_EXAMPLE, Data: [{ ...DOC_EXAMPLE.Data[0], NewThing: 'x', Region: 'cn-shanghai' }], Extra: 1 })
   t.equal(records.length, 8)
 })
-

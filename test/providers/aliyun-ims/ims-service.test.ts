@@ -31,8 +31,14 @@ async function oneCall (from: number, to: number): Promise<FetchResult> {
     { window: { from, to }, grid: null, variant: { parameters: {}, dimensions: {} }, key: 'one-call' },
     {
       source: {
-        id: 'direct', kind: imsAdapter.kind, endpoint: reference.url, qps: 10, concurrency: 1,
-        credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, accessKeySecret: TEST_ACCOUNT.accessKeySecret }, simulated: true, settings: {}
+        id: 'direct',
+        kind: imsAdapter.kind,
+        endpoint: reference.url,
+        qps: 10,
+        concurrency: 1,
+        credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, accessKeySecret: TEST_ACCOUNT.accessKeySecret },
+        simulated: true,
+        settings: {}
       },
       http,
       clock: fixedClock(TEST_NOW),

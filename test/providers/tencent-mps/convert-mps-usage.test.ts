@@ -36,11 +36,23 @@ t.test('Usage and Count per day, in canonical metrics with service and task', as
 
 t.test('every documented type has its metric; an unknown type is kept as mps.other.usage', async t => {
   const expected: Record<string, string> = {
-    Transcode: 'transcode.duration', Enhance: 'enhance.duration', AIAnalysis: 'ai.duration', AIRecognition: 'ai.duration',
-    AIReview: 'ai.duration', Snapshot: 'snapshot.count', ImageProcess: 'image.count', AnimatedGraphics: 'mps.animated_graphics.duration',
-    AiQualityControl: 'mps.ai_quality_control.usage', Evaluation: 'mps.evaluation.usage', AddBlindWatermark: 'mps.add_blind_watermark.usage',
-    AddNagraWatermark: 'mps.add_nagra_watermark.usage', ExtractBlindWatermark: 'mps.extract_blind_watermark.usage',
-    AIGCVideo: 'mps.aigc_video.usage', AIGCImage: 'mps.aigc_image.usage', AIGC: 'mps.other.usage', SomethingNew: 'mps.other.usage'
+    Transcode: 'transcode.duration',
+    Enhance: 'enhance.duration',
+    AIAnalysis: 'ai.duration',
+    AIRecognition: 'ai.duration',
+    AIReview: 'ai.duration',
+    Snapshot: 'snapshot.count',
+    ImageProcess: 'image.count',
+    AnimatedGraphics: 'mps.animated_graphics.duration',
+    AiQualityControl: 'mps.ai_quality_control.usage',
+    Evaluation: 'mps.evaluation.usage',
+    AddBlindWatermark: 'mps.add_blind_watermark.usage',
+    AddNagraWatermark: 'mps.add_nagra_watermark.usage',
+    ExtractBlindWatermark: 'mps.extract_blind_watermark.usage',
+    AIGCVideo: 'mps.aigc_video.usage',
+    AIGCImage: 'mps.aigc_image.usage',
+    AIGC: 'mps.other.usage',
+    SomethingNew: 'mps.other.usage'
   }
   t.same(MPS_TASK_TYPES.filter(type => !(type in expected)), [], 'the table covers every request type')
   const records = convert({ Data: Object.keys(expected).map(type => ({ TaskType: type, Summary: [item('01', 1, 5)] })) })

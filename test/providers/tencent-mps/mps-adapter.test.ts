@@ -33,7 +33,12 @@ async function startSimulator (t: TapTest, accounts: SimulatedAccount[] = [TENCE
 
 function source (simulator: RunningSimulator, settings: unknown = {}, credentials: Partial<SourceConfig['credentials']> = {}): SourceConfig<MpsSettings> {
   return {
-    id: 'mps', kind: mpsAdapter.kind, endpoint: simulator.url, qps: 100, concurrency: 8, simulated: true,
+    id: 'mps',
+    kind: mpsAdapter.kind,
+    endpoint: simulator.url,
+    qps: 100,
+    concurrency: 8,
+    simulated: true,
     credentials: { accessKeyId: TENCENT_ACCOUNT.accessKeyId, accessKeySecret: TENCENT_ACCOUNT.accessKeySecret, ...credentials },
     settings: mpsAdapter.settingsSchema.parse(settings)
   }
@@ -41,8 +46,13 @@ function source (simulator: RunningSimulator, settings: unknown = {}, credential
 
 function plan (config: SourceConfig<MpsSettings>, range: TimeRange, granularity: Granularity, zone: string, pushdown: Partial<Pick<PushdownQuery, 'groupBy' | 'filters'>> = {}) {
   return planSource(mpsAdapter, config, {
-    range, buckets: listBuckets(range, granularity, zone), granularity, zone,
-    groupBy: pushdown.groupBy ?? [], filters: pushdown.filters ?? {}, now: TEST_NOW
+    range,
+    buckets: listBuckets(range, granularity, zone),
+    granularity,
+    zone,
+    groupBy: pushdown.groupBy ?? [],
+    filters: pushdown.filters ?? {},
+    now: TEST_NOW
   })
 }
 
@@ -255,7 +265,9 @@ t.test('the trap, raw: the same window without Types and ProcessRegions loses mo
   const config = source(simulator)
   const context = { source: config, http, clock, signal: AbortSignal.timeout(10_000) }
   const raw = await callTencentApi({
-    action: 'DescribeUsageData', version: '2019-06-12', service: 'mps',
+    action: 'DescribeUsageData',
+    version: '2019-06-12',
+    service: 'mps',
     payload: { StartTime: '2026-11-01T00:00:00+08:00', EndTime: '2026-11-07T00:00:00+08:00' }
   }, context)
   const data = raw.response.Data as Array<{ TaskType: string, Summary: Array<{ Usage: number, Count: number }> }>

@@ -40,7 +40,7 @@ async function rangeOf (simulator: ImsSimulator, from: number, to: number): Prom
   if (answer.status !== 200) throw new Error(`unexpected ${answer.status}: ${answer.text}`)
   const [item, ...rest] = answer.json.Data
   if (rest.length > 0) throw new Error('more than one Data object')
-  return Object.fromEntries(IMS_SUMMARY_FIELDS.map((field) => [field, Number(item[field])])) as Record<ImsSummaryField, number>
+  return Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, Number(item[field])])) as Record<ImsSummaryField, number>
 }
 
 function assertMeterError (t: TapTest, answer: { status: number, json: any }, code: ImsMeterErrorCode, message?: RegExp): void {
@@ -51,7 +51,7 @@ function assertMeterError (t: TapTest, answer: { status: number, json: any }, co
 
 const DAY_RANGE = { StartTs: seconds(Date.parse('2026-11-18T00:00:00Z')), EndTs: seconds(Date.parse('2026-11-19T00:00:00Z')) }
 
-t.test('a happy call answers one Data object with the eight documented fields', async (t) => {
+t.test('a happy call answers one Data object with the eight documented fields', async t => {
   const simulator = await startSimulator(t)
   const answer = await summary(simulator, DAY_RANGE)
   t.equal(answer.status, 200)
@@ -65,14 +65,14 @@ t.test('a happy call answers one Data object with the eight documented fields', 
     t.equal(Number(item[field]), expected[field], field)
     t.match(String(item[field]), /^\d+$/, `${field} is a non-negative integer`)
   }
-  t.ok(IMS_SUMMARY_FIELDS.some((field) => expected[field] > 0), 'there is usage', { found: expected })
+  t.ok(IMS_SUMMARY_FIELDS.some(field => expected[field] > 0), 'there is usage', { found: expected })
 
   const again = await summary(simulator, DAY_RANGE)
   t.same(again.json.Data, answer.json.Data, 'the same range answers the same numbers')
   t.not(again.json.RequestId, answer.json.RequestId)
 })
 
-t.test('the string-typed fields come as JSON strings for some ranges and numbers for others; the rest always numbers', async (t) => {
+t.test('the string-typed fields come as JSON strings for some ranges and numbers for others; the rest always numbers', async t => {
   const simulator = await startSimulator(t)
   const seen = new Map<string, Set<string>>()
   for (let day = 1; day <= 12; day++) {
@@ -91,7 +91,7 @@ t.test('the string-typed fields come as JSON strings for some ranges and numbers
   }
 })
 
-t.test('StartTs and EndTs are validated with 400 Meter.ParamError', async (t) => {
+t.test('StartTs and EndTs are validated with 400 Meter.ParamError', async t => {
   const simulator = await startSimulator(t)
   const start = Date.parse('2026-11-01T00:00:00Z')
   const cases: Array<[string, Record<string, string>, RegExp]> = [
@@ -108,14 +108,14 @@ t.test('StartTs and EndTs are validated with 400 Meter.ParamError', async (t) =>
     ['older than 90 days', { StartTs: seconds(NOW - 90 * DAY - SECOND), EndTs: seconds(NOW - 89 * DAY) }, /90 days/]
   ]
   for (const [name, parameters, message] of cases) {
-    t.test(name, async (t) => assertMeterError(t, await summary(simulator, parameters), 'Meter.ParamError', message))
+    t.test(name, async t => assertMeterError(t, await summary(simulator, parameters), 'Meter.ParamError', message))
   }
   t.equal((await summary(simulator, { StartTs: seconds(start - 20 * DAY), EndTs: seconds(start + 11 * DAY) })).status, 200, 'exactly 31 days is accepted')
   t.equal((await summary(simulator, { StartTs: seconds(NOW - 90 * DAY), EndTs: seconds(NOW - 89 * DAY) })).status, 200, 'exactly 90 days back is accepted')
   t.equal((await summary(simulator, { StartTs: seconds(start + 7 * SECOND), EndTs: seconds(start + 11 * SECOND) })).status, 200, 'any whole seconds are accepted')
 })
 
-t.test('Region has no effect, as documented', async (t) => {
+t.test('Region has no effect, as documented', async t => {
   const simulator = await startSimulator(t)
   const without = await summary(simulator, DAY_RANGE)
   const withRegion = await summary(simulator, { ...DAY_RANGE, Region: 'ap-southeast-1' })
@@ -123,24 +123,24 @@ t.test('Region has no effect, as documented', async (t) => {
   t.same(withRegion.json.Data, without.json.Data)
 })
 
-t.test('nothing after now: a range running past now counts up to now; one not yet begun answers empty Data', async (t) => {
+t.test('nothing after now: a range running past now counts up to now; one not yet begun answers empty Data', async t => {
   const simulator = await startSimulator(t)
   const startOfHour = Date.parse('2026-11-20T10:00:00Z')
   t.same(await rangeOf(simulator, startOfHour, startOfHour + 2 * HOUR), await rangeOf(simulator, startOfHour, NOW))
   const current = await rangeOf(simulator, startOfHour, NOW)
-  t.same(current, Object.fromEntries(IMS_SUMMARY_FIELDS.map((field) => [field, Math.floor(imsHourAmount(field, startOfHour) / 2)])),
+  t.same(current, Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, Math.floor(imsHourAmount(field, startOfHour) / 2)])),
     'half of the current hour has happened: half of its usage, rounded down')
   const future = await summary(simulator, { StartTs: seconds(NOW + HOUR), EndTs: seconds(NOW + 2 * HOUR) })
   t.equal(future.status, 200)
   t.same(future.json.Data, [])
 })
 
-t.test('data are additive: any cut of a range adds up to the whole exactly', async (t) => {
+t.test('data are additive: any cut of a range adds up to the whole exactly', async t => {
   const simulator = await startSimulator(t)
   const from = Date.parse('2026-11-10T00:00:00Z')
   const whole = await rangeOf(simulator, from, from + 2 * DAY)
   const addParts = async (cuts: number[]) => {
-    const sums = Object.fromEntries(IMS_SUMMARY_FIELDS.map((field) => [field, 0])) as Record<ImsSummaryField, number>
+    const sums = Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, 0])) as Record<ImsSummaryField, number>
     for (let index = 1; index < cuts.length; index++) {
       const part = await rangeOf(simulator, cuts[index - 1]!, cuts[index]!)
       for (const field of IMS_SUMMARY_FIELDS) sums[field] += part[field]
@@ -158,7 +158,7 @@ t.test('data are additive: any cut of a range adds up to the whole exactly', asy
     fc.integer({ min: 0, max: 58 * 86_400 }),
     (offsets, startOffset) => {
       const start = NOW - 89 * DAY + startOffset * SECOND
-      const cuts = [start, ...offsets.sort((left, right) => left - right).map((offset) => start + offset * SECOND), start + 31 * DAY]
+      const cuts = [start, ...offsets.sort((left, right) => left - right).map(offset => start + offset * SECOND), start + 31 * DAY]
       const total = imsRangeTotals(start, start + 31 * DAY, NOW)
       for (const field of IMS_SUMMARY_FIELDS) {
         let sum = 0
@@ -170,9 +170,9 @@ t.test('data are additive: any cut of a range adds up to the whole exactly', asy
   ), { seed: propertySeed(t), numRuns: 60 })
 })
 
-t.test('idle hours are real zeros and the truth adds every field in canonical units', async (t) => {
+t.test('idle hours are real zeros and the truth adds every field in canonical units', async t => {
   const hours = Array.from({ length: 24 * 7 }, (_, index) => NOW - index * HOUR)
-  t.ok(hours.some((hour) => IMS_SUMMARY_FIELDS.every((field) => imsHourAmount(field, hour) === 0)), 'some hours have no usage at all', { found: hours })
+  t.ok(hours.some(hour => IMS_SUMMARY_FIELDS.every(field => imsHourAmount(field, hour) === 0)), 'some hours have no usage at all', { found: hours })
   t.equal(imsHourAmount('MpsTranscodeDuration', NOW), imsHourAmount('MpsTranscodeDuration', NOW - 30 * MINUTE), 'any instant in the hour names the hour')
   const range = { from: Date.parse('2026-11-01T00:00:00Z'), to: Date.parse('2026-11-02T00:00:00Z') }
   const totals = imsRangeTotals(range.from, range.to, NOW)
@@ -180,7 +180,7 @@ t.test('idle hours are real zeros and the truth adds every field in canonical un
   t.equal(imsTruth(range, NOW), expected)
 })
 
-t.test('the gateway rules hold: signature, timestamp, nonce, version, V1 signing', async (t) => {
+t.test('the gateway rules hold: signature, timestamp, nonce, version, V1 signing', async t => {
   const simulator = await startSimulator(t)
   const wrongSecret = await summary(simulator, DAY_RANGE, { secret: 'not-the-secret' })
   t.equal(wrongSecret.status, 400)
@@ -194,16 +194,16 @@ t.test('the gateway rules hold: signature, timestamp, nonce, version, V1 signing
   t.equal(viaRpc.json.Data.length, 1)
 })
 
-t.test('10 calls per second per key by default: the 11th and 12th at once are Throttling.User', async (t) => {
+t.test('10 calls per second per key by default: the 11th and 12th at once are Throttling.User', async t => {
   const simulator = await startImsSimulator({ accounts: [ACCOUNT], clock: fixedClock(NOW), monotonicNow: () => 0 })
   t.teardown(() => simulator.close())
   const answers = await Promise.all(Array.from({ length: 12 }, () => summary(simulator, DAY_RANGE)))
-  t.equal(answers.filter((answer) => answer.status === 200).length, 10)
-  t.equal(answers.filter((answer) => answer.json?.Code === 'Throttling.User').length, 2)
+  t.equal(answers.filter(answer => answer.status === 200).length, 10)
+  t.equal(answers.filter(answer => answer.json?.Code === 'Throttling.User').length, 2)
   t.equal(simulator.stats.throttled(ACTION), 2)
 })
 
-t.test('documented Meter errors, when injected, answer with their status and body', async (t) => {
+t.test('documented Meter errors, when injected, answer with their status and body', async t => {
   const simulator = await startSimulator(t)
   const codes: Array<[ImsMeterErrorCode, RegExp]> = [
     ['Meter.ReadyTsError', /^Get ReadyTs Failed,Please Try Again\.$/],

@@ -20,7 +20,7 @@ async function usage (simulator: RunningSimulator, extra: { dispatcher?: Agent }
   })
 }
 
-t.test('throttle: Throttling.User, with x-acs-retry-after when asked, once by default', async (t) => {
+t.test('throttle: Throttling.User, with x-acs-retry-after when asked, once by default', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'throttle', retryAfterMs: 2000 })
   simulator.faults.inject({ kind: 'throttle' })
@@ -33,10 +33,10 @@ t.test('throttle: Throttling.User, with x-acs-retry-after when asked, once by de
   t.equal(second.headers['x-acs-retry-after'], undefined)
   t.equal((await usage(simulator)).status, 200, 'faults are spent')
   t.equal(simulator.stats.throttled(), 2)
-  t.match(simulator.stats.calls.map((call) => call.fault), ['throttle', 'throttle', null])
+  t.match(simulator.stats.calls.map(call => call.fault), ['throttle', 'throttle', null])
 })
 
-t.test('server-error: 500 InternalError or 503 ServiceUnavailable, repeated as asked', async (t) => {
+t.test('server-error: 500 InternalError or 503 ServiceUnavailable, repeated as asked', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'server-error' }, 2)
   simulator.faults.inject({ kind: 'server-error', status: 503 })
@@ -48,7 +48,7 @@ t.test('server-error: 500 InternalError or 503 ServiceUnavailable, repeated as a
   t.equal((await usage(simulator)).status, 200)
 })
 
-t.test('Infinity repeats a fault until cleared', async (t) => {
+t.test('Infinity repeats a fault until cleared', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'auth' }, Infinity)
   for (let call = 0; call < 3; call += 1) {
@@ -60,7 +60,7 @@ t.test('Infinity repeats a fault until cleared', async (t) => {
   t.equal((await usage(simulator)).status, 200)
 })
 
-t.test('slow: the normal answer, later', async (t) => {
+t.test('slow: the normal answer, later', async t => {
   const simulator = await startSimulator(t)
   const normal = await usage(simulator)
   simulator.faults.inject({ kind: 'slow', delayMs: 50 })
@@ -69,7 +69,7 @@ t.test('slow: the normal answer, later', async (t) => {
   t.same(slow.json.BillProducerData, normal.json.BillProducerData)
 })
 
-t.test('hang: no answer until the client gives up; close() still ends promptly', async (t) => {
+t.test('hang: no answer until the client gives up; close() still ends promptly', async t => {
   const simulator = await startSimulator(t)
   const impatient = new Agent({ headersTimeout: 100 })
   t.teardown(() => impatient.close())
@@ -79,20 +79,20 @@ t.test('hang: no answer until the client gives up; close() still ends promptly',
   const patient = new Agent({ headersTimeout: 0 })
   t.teardown(() => patient.close())
   const hanging = usage(simulator, { dispatcher: patient })
-  while (simulator.stats.count() < 2) await new Promise((resolve) => setImmediate(resolve))
+  while (simulator.stats.count() < 2) await new Promise(resolve => setImmediate(resolve))
   await simulator.close()
   await t.rejects(hanging, { code: 'UND_ERR_SOCKET' }, 'closing the simulator drops the hung call')
   t.match(simulator.stats.calls, [{ status: 0, fault: 'hang' }, { status: 0, fault: 'hang' }])
 })
 
-t.test('reset: the socket is destroyed without an answer', async (t) => {
+t.test('reset: the socket is destroyed without an answer', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'reset' })
   await t.rejects(usage(simulator), { code: 'UND_ERR_SOCKET' })
   t.equal((await usage(simulator)).status, 200, 'the next call is answered')
 })
 
-t.test('malformed: 200 with a body that is not JSON', async (t) => {
+t.test('malformed: 200 with a body that is not JSON', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'malformed' })
   const answer = await usage(simulator)
@@ -101,7 +101,7 @@ t.test('malformed: 200 with a body that is not JSON', async (t) => {
   t.throws(() => JSON.parse(answer.text))
 })
 
-t.test('truncated: 200 with the first half of the real body', async (t) => {
+t.test('truncated: 200 with the first half of the real body', async t => {
   const simulator = await startSimulator(t)
   const normal = await usage(simulator)
   simulator.faults.inject({ kind: 'truncated' })
@@ -112,7 +112,7 @@ t.test('truncated: 200 with the first half of the real body', async (t) => {
   t.ok(normal.text.replace(normal.json.RequestId, answer.headers['x-acs-request-id'] as string).startsWith(answer.text))
 })
 
-t.test('wrong-types: the real structure with unusable numbers', async (t) => {
+t.test('wrong-types: the real structure with unusable numbers', async t => {
   const simulator = await startSimulator(t)
   const normal = await usage(simulator)
   simulator.faults.inject({ kind: 'wrong-types' })
@@ -120,15 +120,15 @@ t.test('wrong-types: the real structure with unusable numbers', async (t) => {
   t.equal(answer.status, 200)
   const rows: Array<Record<string, unknown>> = answer.json.BillProducerData.BillProducerDataItem
   t.equal(rows.length, normal.json.BillProducerData.BillProducerDataItem.length)
-  t.same(rows.map((row) => [row.TimeStamp, row.Type]), normal.json.BillProducerData.BillProducerDataItem.map((row: Record<string, unknown>) => [row.TimeStamp, row.Type]))
-  const values = rows.flatMap((row) => Object.entries(row).filter(([key]) => key.endsWith('Duration')).map(([, value]) => value))
-  t.same(values.filter((value) => Number.isInteger(value) && (value as number) >= 0), [], 'no duration is a non-negative integer')
-  t.ok(values.some((value) => typeof value === 'number' && value < 0), 'negatives', { found: values })
-  t.ok(values.some((value) => typeof value === 'number' && !Number.isInteger(value)), 'fractions', { found: values })
-  t.ok(values.some((value) => typeof value === 'object'), 'objects', { found: values })
+  t.same(rows.map(row => [row.TimeStamp, row.Type]), normal.json.BillProducerData.BillProducerDataItem.map((row: Record<string, unknown>) => [row.TimeStamp, row.Type]))
+  const values = rows.flatMap(row => Object.entries(row).filter(([key]) => key.endsWith('Duration')).map(([, value]) => value))
+  t.same(values.filter(value => Number.isInteger(value) && (value as number) >= 0), [], 'no duration is a non-negative integer')
+  t.ok(values.some(value => typeof value === 'number' && value < 0), 'negatives', { found: values })
+  t.ok(values.some(value => typeof value === 'number' && !Number.isInteger(value)), 'fractions', { found: values })
+  t.ok(values.some(value => typeof value === 'object'), 'objects', { found: values })
 })
 
-t.test('a body-altering fault meeting an error answer is spent without effect', async (t) => {
+t.test('a body-altering fault meeting an error answer is spent without effect', async t => {
   const simulator = await startSimulator(t)
   simulator.faults.inject({ kind: 'truncated' })
   const answer = await callAcs3({ url: simulator.url, action: 'DescribeLiveProducerUsageData', version: '2016-11-01', parameters: { Format: 'JSON' } })
@@ -136,7 +136,7 @@ t.test('a body-altering fault meeting an error answer is spent without effect', 
   t.equal((await usage(simulator)).json.BillProducerData.BillProducerDataItem.length, 12)
 })
 
-t.test('latency option still answers normally', async (t) => {
+t.test('latency option still answers normally', async t => {
   const simulator = await startLiveProducerSimulator({ accounts: [ACCOUNT], clock: fixedClock(NOW), latencyMs: { min: 1, max: 5 } })
   t.teardown(() => simulator.close())
   t.equal((await usage(simulator)).status, 200)

@@ -4,7 +4,7 @@ import { createSlidingWindowLimiter, deterministicInteger, FaultInjector, toXmlD
 import { formatUtcSeconds, parseUtcSeconds } from '../../../src/simulators/aliyun/utc-seconds.js'
 import { propertySeed } from '../../support/property-seed.js'
 
-t.test('deterministicInteger is stable, in range and spread out', async (t) => {
+t.test('deterministicInteger is stable, in range and spread out', async t => {
   // Pinned: if these change, every simulated number changed, and stored expectations elsewhere would break.
   t.same([deterministicInteger(90, 'a', 1), deterministicInteger(90, 'a', 2), deterministicInteger(1000000, 'live', 'x', 0)], [6, 72, 986728])
   t.not(deterministicInteger(1e9, 'ab', 'c'), deterministicInteger(1e9, 'a', 'bc'), 'keys are separated')
@@ -19,7 +19,7 @@ t.test('deterministicInteger is stable, in range and spread out', async (t) => {
   t.equal(seen.size, 10, 'consecutive hours reach every value')
 })
 
-t.test('FaultInjector hands out faults in order, each as many times as asked', async (t) => {
+t.test('FaultInjector hands out faults in order, each as many times as asked', async t => {
   const faults = new FaultInjector()
   t.equal(faults.next(), undefined)
   faults.inject({ kind: 'reset' }, 2)
@@ -32,7 +32,7 @@ t.test('FaultInjector hands out faults in order, each as many times as asked', a
   t.throws(() => faults.inject({ kind: 'hang' }, 0), RangeError)
 })
 
-t.test('the sliding window admits at most the limit per key and ignores rejections', async (t) => {
+t.test('the sliding window admits at most the limit per key and ignores rejections', async t => {
   let now = 0
   const limiter = createSlidingWindowLimiter({ windowMs: 1000, now: () => now })
   t.same(Array.from({ length: 4 }, () => limiter.tryAcquire('a', 2)), [true, true, false, false])
@@ -43,12 +43,12 @@ t.test('the sliding window admits at most the limit per key and ignores rejectio
   t.same([limiter.tryAcquire('a', 2), limiter.tryAcquire('a', 2), limiter.tryAcquire('a', 2)], [true, true, false])
 })
 
-t.test('XML: objects become elements, arrays repeat their key, text is escaped', async (t) => {
+t.test('XML: objects become elements, arrays repeat their key, text is escaped', async t => {
   t.equal(toXmlDocument('R', { A: 1, List: { Item: [{ B: 'x<&>' }, { B: 'y' }] }, Empty: { Item: [] }, None: null }),
     "<?xml version='1.0' encoding='UTF-8'?><R><A>1</A><List><Item><B>x&lt;&amp;&gt;</B></Item><Item><B>y</B></Item></List><Empty></Empty><None/></R>")
 })
 
-t.test('UTC seconds are parsed strictly', async (t) => {
+t.test('UTC seconds are parsed strictly', async t => {
   t.equal(parseUtcSeconds('2026-11-20T10:30:00Z'), Date.parse('2026-11-20T10:30:00Z'))
   for (const text of ['2026-11-20T10:30:00.000Z', '2026-11-20T10:30:00+00:00', '2026-11-20T10:30Z', '2026-13-01T00:00:00Z', '2026-02-29T00:00:00Z', '', undefined, null]) {
     t.equal(parseUtcSeconds(text), null, String(text))
@@ -57,7 +57,7 @@ t.test('UTC seconds are parsed strictly', async (t) => {
   t.equal(formatUtcSeconds(Date.parse('2026-11-20T10:30:00.999Z')), '2026-11-20T10:30:00Z')
 })
 
-t.test('corrupted bodies', async (t) => {
+t.test('corrupted bodies', async t => {
   t.equal(truncateText('abcdef'), 'abc')
   t.same(withWrongTypes({ RequestId: 'ID-1', List: [{ A: 5, B: 6, C: 7, D: '8', T: '2026-11-20T00:00:00Z' }] }),
     { RequestId: 'ID-1', List: [{ A: -6, B: 6.5, C: { Value: 7 }, D: -9, T: '2026-11-20T00:00:00Z' }] })
