@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -30,7 +30,7 @@ import { measureMergeThroughput, type MergeThroughput } from './merge-throughput
 
 const here = dirname(fileURLToPath(import.meta.url))
 // Compiled to bench/.build/bench/: the project root is three levels up.
-const projectRoot = resolve(here, '..', '..', '..')
+const projectRoot = resolvePath(here, '..', '..', '..')
 const childScript = join(here, 'service-child.js')
 const upstreamScript = join(here, 'upstream-child.js')
 
@@ -163,16 +163,16 @@ async function httpGet (url: string, method: 'GET' | 'POST' = 'GET'): Promise<Ht
 
 /** Waits for a forked child's 'ready' message. */
 async function whenReady<T> (child: ChildProcess, what: string): Promise<T> {
-  return await new Promise<T>((resolvePromise, reject) => {
+  return await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the ${what} did not start within 60 s`)), 60_000)
-    child.once('message', message => { clearTimeout(timer); resolvePromise(message as T) })
+    child.once('message', message => { clearTimeout(timer); resolve(message as T) })
     child.once('exit', code => { clearTimeout(timer); reject(new Error(`the ${what} exited with ${code} before it was ready`)) })
   })
 }
 
 async function stopChild (child: ChildProcess, exitUrl: string): Promise<void> {
   if (child.exitCode !== null) return
-  const exited = new Promise<void>(resolvePromise => child.once('exit', () => resolvePromise()))
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   await httpGet(exitUrl, 'POST').catch(() => child.kill('SIGTERM'))
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
   await exited

@@ -44,7 +44,7 @@ function onSignal (signal: NodeJS.Signals): void {
     process.exit(1)
   }, graceMs)
   forced.unref()
-  if (boot.listening || log === undefined) void shutdown()
+  if (boot.listening || log === undefined) shutdown().catch(() => {})
 }
 
 /** Closes whatever exists: in-flight requests finish first; only then are upstream connections and simulators closed under them. */

@@ -153,7 +153,13 @@ export class LedgerStore {
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     const asOf = read.asOf === undefined || read.asOf === null ? MAX_BIGINT_TEXT : String(read.asOf)
     const rows = await this.driver.query<{
-      bucket_start: string, bucket_end: string, revision: number, fetched_at: string, request_id: string | null, recorded_at: string, records: string | null
+      bucket_start: string
+      bucket_end: string
+      revision: number
+      fetched_at: string
+      request_id: string | null
+      recorded_at: string
+      records: string | null
     }>(this.sql.readRange, [read.sourceId, read.variant, String(read.from), String(read.to), asOf])
     return rows.map(row => {
       const start = Number(row.bucket_start)

@@ -55,11 +55,11 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     // Without a listener ioredis prints every connection error; they are reported through the health state.
     this.client.on('error', error => { this.reportFailure(error) })
     this.client.on('close', () => { if (this.state === 'connected') this.reportFailure(new Error('Redis connection closed')) })
-    this.client.on('ready', () => { void this.probe() })
+    this.client.on('ready', () => { this.probe().catch(() => {}) })
     // Only a connection ioredis considers ready is probed: one still being (re)established reports its own
     // failures, and probing it would call a Redis slow to accept at boot unreachable.
     this.probeTimer = setInterval(() => {
-      if (this.state !== 'connected' && this.client.status === 'ready') void this.probe()
+      if (this.state !== 'connected' && this.client.status === 'ready') this.probe().catch(() => {})
     }, options.probeIntervalMs ?? 1000)
     this.probeTimer.unref()
   }

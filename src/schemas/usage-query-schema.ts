@@ -40,11 +40,14 @@ export interface UsageQueryContext {
   defaults: QueryDefaults
 }
 
+// Grafana's ${__from} is quoted literally: it is the text a dashboard author types, not a template of ours.
+/* eslint-disable no-template-curly-in-string */
 const BOUNDARY_FORMS = 'RFC 3339 with offset (2026-11-01T00:00:00+08:00), a date (2026-11-01 = local midnight in tz), ' +
   'epoch milliseconds (all digits, e.g. 1793491200000, as Grafana\'s ${__from} sends them; epoch seconds are refused) or a relative time ' +
   'now[±N unit][/unit] (now, now-7d, now-1M/M, now/d; units s m h d w M y; s m h are elapsed time, d w M y move the calendar of tz, ' +
   '/unit goes back to the start of that unit in tz, /w to Monday; + is %2B in a URL, a raw + arrives as a space and is read as +), ' +
   'resolved once per request against the service clock'
+/* eslint-enable no-template-curly-in-string */
 
 /** One value per parameter: a repeated parameter is refused rather than silently picking one. */
 function text (parameter: string, description: string) {

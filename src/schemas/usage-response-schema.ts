@@ -65,7 +65,7 @@ export const usageResponseSchema = z.object({
  * The schema documents what the core formats (UsageResponse in src/usage/usage-response.ts): if either changes
  * without the other, this line stops the build.
  */
-const SCHEMA_MATCHES_CORE_TYPES: SameType<z.infer<typeof usageResponseSchema>, UsageResponse> = true
+export const SCHEMA_MATCHES_CORE_TYPES: SameType<z.infer<typeof usageResponseSchema>, UsageResponse> = true
 
 /** true only when A and B are the same type, optional and nullable fields included. */
 type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false

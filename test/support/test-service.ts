@@ -5,7 +5,7 @@
 import type { Test } from 'tap'
 import { request } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
-import { fixedClock, type Clock } from '../../src/clock.js'
+import { fixedClock } from '../../src/clock.js'
 import type { RunningSimulator, SimulatedAccount, SimulatorStarter } from '../../src/simulators/index.js'
 import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter.js'
 import type { UsageMetrics } from '../../src/observability/usage-metrics.js'

@@ -62,7 +62,7 @@ const ABSENCES = 'Count and Usage are required, and a non-empty Data must answer
 
 function mapping (metric: string, taskTypes: readonly string[], conversion: string): MetricMapping {
   const fields = taskTypes.length === 0 ? ['Summary[].Usage / Details[].Data[].Usage (TaskType not listed here)'] : taskTypes.map(type => `Summary[].Usage / Details[].Data[].Usage (TaskType=${type})`)
-  const asked = taskTypes.length === 0 ? 'a task filter naming a TaskType this service does not know' : `${taskTypes.join(' or ')} among its taskTypes (or in the query\'s task filter)`
+  const asked = taskTypes.length === 0 ? 'a task filter naming a TaskType this service does not know' : `${taskTypes.join(' or ')} among its taskTypes (or in the query's task filter)`
   const coverage = `Fed only by a source that asks for ${asked}; a source that does not ask does not feed this metric at all ` +
     `(the series is left out, or null when no source feeds it), never 0. ${ABSENCES}`
   return { metric, providerFields: fields, dimensions: RECORD_DIMENSIONS, conversion, coverage }
