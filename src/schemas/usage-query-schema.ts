@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
+import { ANSWER_FORMATS, type AnswerFormat } from '../usage/answer-formats.js'
 import type { Catalog } from '../usage/catalog.js'
 import { DIMENSIONS, isDimension, type Dimension } from '../usage/source-adapter.js'
 import type { Filters, UsageQuery } from '../usage/usage-query.js'
@@ -70,7 +71,7 @@ const rawUsageQuerySchema = z.object({
   tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC, unless the deployment sets another (USAGE_DEFAULT_TZ).').optional(),
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
-  format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').optional(),
+  format: text('format', 'json (default); csv (one row per point); rows (flat JSON, one object per point); focus (CSV with FinOps FOCUS column names). Accept: text/csv also selects csv. csv, rows and focus carry X-Usage-Complete and X-Usage-Warnings headers.').optional(),
   strict: text('strict', 'true: any source that cannot deliver fails the request with 502. Default false.').optional(),
   timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: 504 with what was obtained.`).optional(),
   ...filterShape
@@ -79,7 +80,7 @@ const rawUsageQuerySchema = z.object({
 export type RawUsageQuery = z.infer<typeof rawUsageQuerySchema>
 
 export interface ParsedUsageQuery extends UsageQuery {
-  format: 'json' | 'csv' | null
+  format: AnswerFormat | null
   /** Requested deadline, or null for the service default. */
   timeoutMs: number | null
 }
@@ -122,7 +123,7 @@ function parseUsageQuery (
     const values = parseList(raw[name], name, problem)
     if (values) filters[name] = values
   }
-  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ['json', 'csv'] as const, 'json', problem)
+  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ANSWER_FORMATS, 'json', problem)
   const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
   const timeoutMs = parseTimeout(raw.timeout, problem)
   return {
