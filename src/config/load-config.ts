@@ -176,6 +176,7 @@ export function buildSource (input: {
   id: string
   kind: string
   credentials: SourceConfig['credentials']
+  account?: string
   endpoint?: string
   qps?: number
   concurrency?: number
@@ -199,6 +200,7 @@ export function buildSource (input: {
     concurrency: input.concurrency ?? Math.min(8, Math.max(1, Math.ceil(qps))),
     credentials: input.credentials,
     simulated: input.simulated ?? false,
+    ...(input.account === undefined ? {} : { account: input.account }),
     ...(input.settleDelaySeconds === undefined ? {} : { settleDelayMs: input.settleDelaySeconds * 1000 }),
     settings: settings.data
   }

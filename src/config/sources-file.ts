@@ -11,6 +11,8 @@ export const sourceEntrySchema = z.object({
     accessKeySecretEnv: envName,
     securityTokenEnv: envName.optional()
   }).strict(),
+  /** The provider's account id behind the credentials (billing identity); shown in answers, usable as a dimension. */
+  account: z.string().min(1).max(128).optional(),
   endpoint: z.string().url().optional(),
   qps: z.number().positive().max(1000).optional(),
   concurrency: z.number().int().positive().max(64).optional(),

@@ -1,7 +1,7 @@
 /**
  * The usage service on the app (`app.usageService`): runs a query within its deadline, refuses an answer that
  * may not be sent (strict: a source failed, or the deadline passed; without strict a late answer is sent with
- * what was obtained), renders it as JSON or CSV with its ETag and Cache-Control, and serves the rendered copy again for
+ * what was obtained), renders it in the format asked for with its ETag and Cache-Control, and serves the rendered copy again for
  * the rest of its second while every upstream part is still the same cache entry. Routes only speak HTTP.
  */
 import type { FastifyInstance } from 'fastify'
@@ -14,12 +14,13 @@ import { AnswerMemo, type RenderedAnswer } from '../usage/answer-memo.js'
 import { cachingHeadersOf } from '../usage/answer-caching.js'
 import type { Catalog } from '../usage/catalog.js'
 import { checkVerdict } from '../usage/answer-verdict.js'
-import { toCsv, toJsonResponse } from '../usage/format-answer.js'
+import { renderAnswer, type AnswerFormat } from '../usage/answer-formats.js'
+import { toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
 
-export type AnswerFormat = 'json' | 'csv'
+export type { AnswerFormat }
 
 export interface UsageService {
   /** The rendered answer to a query; a UsageError when there is none to send. */
@@ -70,11 +71,7 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
       countAnswer(options.metrics, response.complete ? 'complete' : 'incomplete')
       // Serialized here rather than by the route's schema serializer: the bytes are what the memo keeps, and tests
       // check answers against the documented schema.
-      const rendered: RenderedAnswer = {
-        body: format === 'csv' ? toCsv(response, query.groupBy) : JSON.stringify(response),
-        contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-        headers: response.cacheAgeSeconds === null ? {} : { 'x-usage-cache-age': String(response.cacheAgeSeconds) }
-      }
+      const rendered: RenderedAnswer = renderAnswer(format, response, query)
       Object.assign(rendered.headers, cachingHeadersOf(rendered.body, response))
       memo.set(AnswerMemo.keyOf(asked, format, answer.now), answer.upstream, rendered)
       return rendered

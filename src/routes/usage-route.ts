@@ -1,4 +1,4 @@
-/** GET /usage: the provider-neutral usage answer, as JSON or CSV; `app.usageService` makes it. */
+/** GET /usage: the provider-neutral usage answer, as JSON, CSV, flat rows or FOCUS CSV; `app.usageService` makes it. */
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -29,7 +29,10 @@ export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, qu
       querystring: usageQuerySchemaFor({ catalog: options.catalog, clock: options.clock, defaults: options.queryDefaults }),
       response: {
         200: {
-          description: 'The answer, as JSON (`format=json`, the default) or as CSV (`format=csv`, or `Accept: text/csv` without `format`).',
+          description: 'The answer, as JSON (`format=json`, the default) or as CSV (`format=csv`, or `Accept: text/csv` without `format`). ' +
+            '`format=rows`: a JSON array, one object per point (start, end, metric, unit, the groupBy dimensions, value, state). ' +
+            '`format=focus`: text/csv with FinOps FOCUS columns (ChargePeriodStart, ChargePeriodEnd, ChargeCategory, ConsumedQuantity, ConsumedUnit, ProviderName, ServiceName, RegionId, ResourceId, SubAccountId) then x_Metric, x_State, x_<Dimension> and x_RowId. ' +
+            'csv, rows and focus carry X-Usage-Complete and X-Usage-Warnings headers; csv and focus a Content-Disposition attachment filename.',
           content: {
             'application/json': { schema: usageResponseSchema },
             'text/csv': { schema: CSV_ANSWER }
@@ -41,7 +44,7 @@ export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, qu
       }
     }
   }, async (request, reply) => {
-    const format = wantsCsv(request.query.format, request.headers.accept) ? 'csv' : 'json'
+    const format = request.query.format ?? (acceptsCsv(request.headers.accept) ? 'csv' : 'json')
     const rendered = await app.usageService.answer(request.query, { format })
     const entityTag = rendered.headers.etag
     // Not modified: the headers without a body (no payload at all, so no Content-Length of a serialized null).
@@ -52,7 +55,7 @@ export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, qu
   })
 }
 
-function wantsCsv (format: 'json' | 'csv' | null, accept: string | undefined): boolean {
-  if (format !== null) return format === 'csv'
+/** Without a format parameter, Accept: text/csv (and not JSON) asks for CSV. */
+function acceptsCsv (accept: string | undefined): boolean {
   return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept)
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
+import { ANSWER_FORMATS, type AnswerFormat } from '../usage/answer-formats.js'
 import type { Catalog } from '../usage/catalog.js'
 import { DIMENSIONS, isDimension, type Dimension } from '../usage/source-adapter.js'
 import type { Filters, UsageQuery } from '../usage/usage-query.js'
@@ -70,7 +71,6 @@ const filterShape = Object.fromEntries(
  * Answer formats. The parameters below are strings checked in parseUsageQuery (so each problem is reported in
  * this service's words); `.meta` gives the document the type a client should send: an enum, a boolean, a number.
  */
-const FORMATS = ['json', 'csv'] as const
 
 const rawUsageQuerySchema = z.object({
   from: text('from', `Start, inclusive: ${BOUNDARY_FORMS}; ${ACCEPTED_INSTANTS}. Widened to a bucket start.`),
@@ -80,7 +80,7 @@ const rawUsageQuerySchema = z.object({
   tz: text('tz', 'IANA time zone of the buckets, e.g. Asia/Shanghai. Default UTC, unless the deployment sets another (USAGE_DEFAULT_TZ).').optional(),
   metrics: list('metrics', 'Canonical metric names (see /usage/catalog). Default all.'),
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
-  format: text('format', 'json (default) or csv. Accept: text/csv also selects csv.').meta({ enum: [...FORMATS] }).optional(),
+  format: text('format', 'json (default); csv (one row per point); rows (flat JSON, one object per point); focus (CSV with FinOps FOCUS column names). Accept: text/csv also selects csv. csv, rows and focus carry X-Usage-Complete and X-Usage-Warnings headers.').meta({ enum: [...ANSWER_FORMATS] }).optional(),
   strict: text('strict', 'true: any source that cannot deliver fails the request with 502, and the deadline passing with 504. Default false.').meta({ type: 'boolean' }).optional(),
   timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: what was obtained, complete=false, its points incomplete and a deadline_exceeded warning (with strict=true: 504).`)
     .meta({ type: 'number', minimum: 1, maximum: MAX_TIMEOUT_SECONDS }).optional(),
@@ -90,7 +90,7 @@ const rawUsageQuerySchema = z.object({
 export type RawUsageQuery = z.infer<typeof rawUsageQuerySchema>
 
 export interface ParsedUsageQuery extends UsageQuery {
-  format: typeof FORMATS[number] | null
+  format: AnswerFormat | null
   /** Requested deadline, or null for the service default. */
   timeoutMs: number | null
 }
@@ -133,7 +133,7 @@ function parseUsageQuery (
     const values = parseList(raw[name], name, problem)
     if (values) filters[name] = values
   }
-  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', FORMATS, 'json', problem)
+  const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ANSWER_FORMATS, 'json', problem)
   const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
   const timeoutMs = parseTimeout(raw.timeout, problem)
   return {

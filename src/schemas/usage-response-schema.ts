@@ -28,6 +28,7 @@ export const sourceReportSchema = z.object({
   id: z.string(),
   kind: z.string(),
   provider: z.string(),
+  account: z.string().nullable().describe('The provider\'s account id, as configured for the source; null when unknown.'),
   status: z.enum(['ok', 'partial', 'failed', 'unaligned', 'out_of_range']),
   calls: z.number().int().describe('Upstream calls made for this answer (retries not counted separately).'),
   cachedCalls: z.number().int().describe('Upstream answers reused from the cache instead of calling.'),

@@ -31,7 +31,7 @@ export class AnswerMemo {
   }
 
   /** The memo key: what was asked (without the deadline, which does not change a complete answer) and the second. */
-  static keyOf (query: object, format: 'json' | 'csv', now: number): string {
+  static keyOf (query: object, format: string, now: number): string {
     return JSON.stringify([query, format, Math.floor(now / 1000)])
   }
 

@@ -27,6 +27,7 @@ export interface Catalog {
 const DIMENSION_MEANINGS: Record<Dimension, string> = {
   provider: 'Cloud provider',
   source: 'Configured source id (one account at one API)',
+  account: 'Provider account id of the source, as configured (null for a source configured without one)',
   service: 'Provider service that produced the usage',
   region: 'Provider region of the resource or processing',
   domain: 'Streaming domain',

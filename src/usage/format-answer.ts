@@ -53,9 +53,12 @@ export function formatSourceReports (sources: readonly SourceReport[], zone: str
   }))
 }
 
-/** One row per point: start,end,metric,unit,<groupBy columns>,value,state. Lines end in CRLF (RFC 4180). */
+/**
+ * One row per point: start,end,metric,unit,<groupBy columns>,value,state. Lines end in CRLF (RFC 4180). A series
+ * without a value for a grouped dimension has an empty cell there: the data as it is, never a made-up value.
+ */
 export function toCsv (response: UsageResponse, groupBy: readonly string[]): string {
-  const lines = [['start', 'end', 'metric', 'unit', ...groupBy, 'value', 'state'].map(csvField).join(',')]
+  const lines = [csvLine(['start', 'end', 'metric', 'unit', ...groupBy, 'value', 'state'])]
   for (const series of response.series) {
     const dimensionFields = groupBy.map(name => csvField(series.dimensions[name] ?? ''))
     for (const point of series.points) {
@@ -65,6 +68,16 @@ export function toCsv (response: UsageResponse, groupBy: readonly string[]): str
       ].join(','))
     }
   }
+  return csvDocument(lines)
+}
+
+/** A header or row of text cells, each quoted and defused as needed. */
+export function csvLine (cells: readonly string[]): string {
+  return cells.map(csvField).join(',')
+}
+
+/** Lines joined and ended in CRLF (RFC 4180). */
+export function csvDocument (lines: readonly string[]): string {
   return lines.join('\r\n') + '\r\n'
 }
 
@@ -73,7 +86,7 @@ export function toCsv (response: UsageResponse, groupBy: readonly string[]): str
  * cell starting with =, +, -, @, TAB or CR is prefixed with a single quote and quoted, which every spreadsheet
  * reads as text. Values are never negative, so no number is altered.
  */
-function csvField (value: string): string {
+export function csvField (value: string): string {
   if (/^[=+\-@\t\r]/.test(value)) return `"'${value.replace(/"/g, '""')}"`
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }

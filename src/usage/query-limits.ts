@@ -8,7 +8,7 @@ import { listBuckets, type Bucket, type Granularity, type TimeRange } from '../t
 import type { Dimension } from './source-adapter.js'
 import type { MergedSeries } from './merge-series.js'
 import type { SourcePlan } from './plan-source.js'
-import type { SelectedSource } from './select-sources.js'
+import { sourceIdentity, type SelectedSource } from './select-sources.js'
 
 export interface QueryLimits {
   /** Longest [from, to) answered at once. */
@@ -86,7 +86,7 @@ export function checkEstimatedPoints (
   if (!groupBy.every(name => identityDimensions.includes(name))) return
   const series = new Set<string>()
   for (const source of selected) {
-    const identity: Record<string, string> = { provider: source.runtime.adapter.provider, source: source.runtime.config.id }
+    const identity = sourceIdentity(source.runtime)
     const key = groupBy.map(name => identity[name] ?? '').join('\u0000')
     for (const metric of source.metrics) series.add(`${metric}\u0000${key}`)
   }

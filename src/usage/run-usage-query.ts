@@ -12,7 +12,7 @@ import { planSource, type SourcePlan } from './plan-source.js'
 import { deadlineFailure, deadlineWarning, mergeRanges, type DeadlineCut } from './deadline-warning.js'
 import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, listBucketsWithin, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
-import { IDENTITY_DIMENSIONS, selectSources, type SelectedSource } from './select-sources.js'
+import { IDENTITY_DIMENSIONS, selectSources, sourceIdentity, type SelectedSource } from './select-sources.js'
 import type { UsageRecord } from './source-adapter.js'
 import type { RuntimeSource } from './source-executor.js'
 import type { Filters, SourceErrorReport, SourceReport, UpstreamPart, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
@@ -141,12 +141,13 @@ async function runSource (
   { signal, deadlineAt }: Pick<RunOptions, 'signal' | 'deadlineAt'>, redactor: SecretRedactor
 ): Promise<SourceRun> {
   const { config, adapter, executor } = selected.runtime
-  const identity = { provider: adapter.provider, source: config.id }
+  const identity = sourceIdentity(selected.runtime)
   const base = { identity, metrics: selected.metrics, settledBefore: now - executor.settleDelayMs }
   const report: SourceReport = {
     id: config.id,
     kind: config.kind,
     provider: adapter.provider,
+    account: config.account ?? null,
     status: 'ok',
     calls: 0,
     cachedCalls: 0,
@@ -259,7 +260,7 @@ function sourceWarnings (run: SourceRun, query: UsageQuery): UsageWarning[] {
       message: `source '${config.id}' failed for part or all of the range (${run.report.error.code}); its entry in sources[] holds the error`
     })
   }
-  const reportable = new Set<string>([...IDENTITY_DIMENSIONS, ...adapter.metrics.flatMap(mapping => mapping.dimensions)])
+  const reportable = new Set<string>([...Object.keys(sourceIdentity(run.selected.runtime)), ...adapter.metrics.flatMap(mapping => mapping.dimensions)])
   const missing = query.groupBy.filter(name => !reportable.has(name))
   if (missing.length > 0) {
     warnings.push({

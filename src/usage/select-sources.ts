@@ -4,7 +4,14 @@ import type { RuntimeSource } from './source-executor.js'
 import type { Filters, UsageWarning } from './usage-query.js'
 
 /** Dimensions every source answers for by its identity, not through its API. */
-export const IDENTITY_DIMENSIONS: readonly Dimension[] = ['provider', 'source']
+export const IDENTITY_DIMENSIONS: readonly Dimension[] = ['provider', 'source', 'account']
+
+/** A source's identity dimensions; `account` only when configured, so its usage reads null there, never a guess. */
+export function sourceIdentity (runtime: Pick<RuntimeSource, 'config' | 'adapter'>): Record<string, string> {
+  const identity: Record<string, string> = { provider: runtime.adapter.provider, source: runtime.config.id }
+  if (runtime.config.account !== undefined) identity.account = runtime.config.account
+  return identity
+}
 
 export interface SelectedSource {
   runtime: RuntimeSource
@@ -21,7 +28,8 @@ export function selectSources (
   const warnings: UsageWarning[] = []
   for (const runtime of sources) {
     const { config, adapter } = runtime
-    if (!matches(filters.provider, adapter.provider) || !matches(filters.source, config.id)) continue
+    const identity = sourceIdentity(runtime)
+    if (!matches(filters.provider, identity.provider) || !matches(filters.source, identity.source) || !matches(filters.account, identity.account)) continue
     // What this source asks its provider about, not everything its kind can report: a metric of a task type it never
     // asked for would otherwise read 0, final.
     const kindMetrics = adapter.metricsFor?.(config.settings, filters) ?? adapter.metrics.map(mapping => mapping.metric)
@@ -42,6 +50,7 @@ export function selectSources (
   return { selected, warnings }
 }
 
-function matches (wanted: readonly string[] | undefined, value: string): boolean {
-  return wanted === undefined || wanted.includes(value)
+/** A source without a value (no account configured) matches no filter on that dimension. */
+function matches (wanted: readonly string[] | undefined, value: string | undefined): boolean {
+  return wanted === undefined || (value !== undefined && wanted.includes(value))
 }

@@ -24,12 +24,12 @@ export interface MetricDefinition {
 }
 
 /**
- * The dimensions a query can group and filter by: the service's query parameters, so a fixed vocabulary. `provider`
- * and `source` are answered by every source from its identity; an adapter declares which of the others its records
+ * The dimensions a query can group and filter by: the service's query parameters, so a fixed vocabulary. `provider`,
+ * `source` and `account` are answered by every source from its identity; an adapter declares which of the others its records
  * carry (`SourceAdapter.dimensions`).
  */
 export const DIMENSIONS = [
-  'provider', 'source', 'service', 'region', 'domain', 'instance', 'app', 'area', 'type',
+  'provider', 'source', 'account', 'service', 'region', 'domain', 'instance', 'app', 'area', 'type',
   'mode', 'tier', 'spec', 'task', 'mediaType', 'mediaProfile'
 ] as const
 export type Dimension = (typeof DIMENSIONS)[number]
@@ -51,6 +51,8 @@ export interface SourceCredentials {
 export interface SourceConfig<Settings = unknown> {
   id: string
   kind: string
+  /** The provider's account id behind the credentials, when configured: the `account` dimension of its usage. */
+  account?: string
   /** Base URL, e.g. the provider's public host, or http://127.0.0.1:4100 for a simulator. */
   endpoint: string
   /** The account's call budget per second for this API. */

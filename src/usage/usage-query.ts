@@ -31,6 +31,8 @@ export interface SourceReport {
   id: string
   kind: string
   provider: string
+  /** The provider's account id, as configured; null when unknown. */
+  account: string | null
   status: SourceStatus
   /** Upstream calls made for this answer (each retry counts once with its call). */
   calls: number

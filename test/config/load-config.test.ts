@@ -79,10 +79,10 @@ t.test('half a key pair names the missing variable', async t => {
   expectError(t, { TENCENTCLOUD_SECRET_KEY: 'key' }, /^TENCENTCLOUD_SECRET_ID$/)
 })
 
-t.test('a sources file: many accounts, secrets by env-var name, endpoint and QPS overrides', async t => {
+t.test('a sources file: many accounts, secrets by env-var name, endpoint, QPS and account overrides', async t => {
   const path = sourcesFile({
     sources: [
-      { id: 'studio-a', kind: 'aliyun.live-producer', credentials: { accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET' }, endpoint: 'http://127.0.0.1:4100', qps: 2 },
+      { id: 'studio-a', kind: 'aliyun.live-producer', credentials: { accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET' }, endpoint: 'http://127.0.0.1:4100', qps: 2, account: '1234567890123456' },
       { id: 'studio-b', kind: 'aliyun.live-producer', credentials: { accessKeyIdEnv: 'B_ID', accessKeySecretEnv: 'B_SECRET', securityTokenEnv: 'B_TOKEN' }, settings: { regionId: 'cn-beijing' } }
     ]
   })
@@ -91,6 +91,8 @@ t.test('a sources file: many accounts, secrets by env-var name, endpoint and QPS
   t.match(config.sources[0], { id: 'studio-a', endpoint: 'http://127.0.0.1:4100', qps: 2, concurrency: 2 })
   t.match(config.sources[1], { id: 'studio-b', endpoint: 'https://live.aliyuncs.com', qps: 5, settings: { regionId: 'cn-beijing' } })
   t.equal(config.sources[1]!.credentials.securityToken, 'bt')
+  t.equal(config.sources[0]!.account, '1234567890123456', 'the provider account id is kept')
+  t.equal(config.sources[1]!.account, undefined, 'an entry without one has none')
 })
 
 t.test('sources file problems name the file, the entry and the field', async t => {
@@ -102,6 +104,7 @@ t.test('sources file problems name the file, the entry and the field', async t =
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [entry, entry] }), ...environment }, /sources\[1\]/, /used twice/)
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [entry] }) }, /sources\[0\]/, /X_ID, which is not set/)
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, qps: -1 }] }), ...environment }, /USAGE_SOURCES_FILE sources\.0\.qps/)
+  expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, account: 1234 }] }), ...environment }, /USAGE_SOURCES_FILE sources\.0\.account/)
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, accessKeySecret: 'inline' }] }), ...environment }, /USAGE_SOURCES_FILE/, /accessKeySecret/)
   expectError(t, { USAGE_SOURCES_FILE: sourcesFile({ sources: [{ ...entry, settings: { regionId: 5 } }] }), ...environment }, /sources\[0\] settings/)
 })

@@ -35,7 +35,7 @@ t.test('answers are named component schemas, each referred to, none left as an u
 t.test('query parameters say what a client may send', async t => {
   const parameter = (name: string) => usage.parameters.find((entry: any) => entry.name === name)
   t.same(parameter('granularity').schema, { type: 'string', enum: [...GRANULARITIES] })
-  t.same(parameter('format').schema, { type: 'string', enum: ['json', 'csv'] })
+  t.same(parameter('format').schema, { type: 'string', enum: ['json', 'csv', 'rows', 'focus'] })
   t.same(parameter('strict').schema, { type: 'boolean' })
   t.same(parameter('timeout').schema, { type: 'number', minimum: 1, maximum: 120 })
   for (const name of ['from', 'to']) {
@@ -54,7 +54,7 @@ t.test('the CSV answer is a text/csv content of the 200, described in Markdown',
 })
 
 t.test('every error status lists the codes it carries, with the error schema', async t => {
-  t.same(Object.keys(usage.responses), ['200', '400', '401', '500', '502', '503', '504'])
+  t.same(Object.keys(usage.responses), ['200', '304', '400', '401', '500', '502', '503', '504'])
   for (const { path, operation } of operations) {
     for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
       if (Number(status) < 400) continue

@@ -37,6 +37,8 @@ export interface ServiceSourceSpec {
   wrongSecret?: boolean
   qps?: number
   concurrency?: number
+  /** The provider account id the sources file would give this source. */
+  account?: string
 }
 
 export interface TestServiceOptions {
@@ -116,6 +118,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
         accessKeySecret: spec.wrongSecret ? 'not-the-secret' : account.accessKeySecret
       },
       simulated: true,
+      ...(spec.account === undefined ? {} : { account: spec.account }),
       settings
     }
     configs.push(config)
