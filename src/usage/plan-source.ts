@@ -7,7 +7,8 @@ import {
   type Bucket, type Granularity, type NativeGrid, type TimeRange
 } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
-import type { CallVariant, JsonValue, SourceAdapter, SourceConfig, UpstreamCall } from './source-adapter.js'
+import type { SourceAdapter, SourceConfig, UpstreamCall } from './source-adapter.js'
+import { callKey } from './call-keys.js'
 
 /** Calls start this far inside the lookback, so a call planned now is not refused a moment later. */
 export const LOOKBACK_SAFETY_MS = 5 * 60_000
@@ -112,18 +113,4 @@ function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, spa
     windows.push({ from, to: Math.min(from + longest, span.to) })
   }
   return windows
-}
-
-function callKey (sourceId: string, window: TimeRange, grid: NativeGrid | null, variant: CallVariant<JsonValue>): string {
-  return JSON.stringify([sourceId, window.from, window.to, grid?.stepMs ?? null, canonical(variant.parameters), canonical(variant.dimensions)])
-}
-
-/** The same JSON whatever order an object's keys were written in (canonical JSON: keys sorted, arrays kept in order). */
-function canonical (value: JsonValue | undefined): unknown {
-  if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map(item => canonical(item))
-  const object = value as { readonly [name: string]: JsonValue | undefined }
-  const sorted: Record<string, unknown> = {}
-  for (const name of Object.keys(object).sort()) sorted[name] = canonical(object[name])
-  return sorted
 }
