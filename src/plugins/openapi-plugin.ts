@@ -54,7 +54,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
             type: 'http',
             scheme: 'bearer',
             description: 'An API key from USAGE_API_KEYS, sent as Authorization: Bearer <key>. Needed by every route ' +
-              'except /healthz, /readyz, /docs and /openapi.json (and /metrics when USAGE_METRICS_PUBLIC=true) ' +
+              'except /healthz, /readyz, /docs, /openapi.json, the explorer page (/ and its files under /explorer/) ' +
+              '(and /metrics when USAGE_METRICS_PUBLIC=true) ' +
               'when the service has keys configured; a missing or wrong key is a 401 UNAUTHORIZED.'
           }
         }

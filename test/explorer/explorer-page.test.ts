@@ -3,7 +3,7 @@
  * what the page shows must be what GET /usage answers, bucket states included, and its URL must hold the query.
  * Timings are measured and printed (not asserted): the page interactive, and a 10 000-point answer drawn.
  */
-import { copyFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
 import { findAdapter } from '../../src/providers/registry.js'
@@ -140,6 +140,8 @@ if (!skipWithoutChromium(t)) {
     matchesAnswer(t, view, answer)
     t.ok(view.sources.every(source => /simulated/.test(source.text ?? '')), 'sources say they are simulated')
     await page.screenshot({ path: artifactPath('explorer-default.png'), fullPage: true })
+    // What the README shows (docs/explorer.png is a copy): the form, the first chart and the start of the tables.
+    await page.screenshot({ path: artifactPath('explorer-readme.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1240 } })
 
     const links = await page.$$eval('#downloads a[data-format]', anchors => anchors.map(anchor => [(anchor as HTMLElement).dataset.format, anchor.getAttribute('href')]))
     const hrefOf = (format: string) => links.find(([name]) => name === format)![1]!
@@ -295,7 +297,6 @@ if (!skipWithoutChromium(t)) {
     // A download with a key cannot be a plain link: the page fetches with the key and saves the file.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-format=csv]')])
     const saved = await download.path()
-    const { readFile } = await import('node:fs/promises')
     const direct = await keyed.get(`/usage?${usageQueryOf(page)}&format=csv`, { authorization: `Bearer ${key}` })
     t.equal(await readFile(saved, 'utf8'), direct.text, 'the CSV downloaded with the key is the answer')
 
@@ -387,4 +388,3 @@ function parseCsv (text: string): Array<Record<string, string>> {
   const names = header!.split(',')
   return lines.map(line => Object.fromEntries(line.split(',').map((cell, index) => [names[index]!, cell])))
 }
-

@@ -120,11 +120,11 @@ export function renderCharts (container, answer, { kind, tooltip }) {
       }
     }
     const data = [xs, ...order.map(index => values[index])]
-    const plot = new uPlot(options, data, figure)
+    const plot = new uPlot(options, data, figure) // eslint-disable-line new-cap -- uPlot's own name for its class
     plot.over.addEventListener('mouseleave', () => { tooltip.hidden = true })
     figure.addEventListener('keydown', event => moveCursorByKey(event, plot, xs))
     figure.addEventListener('blur', () => { tooltip.hidden = true })
-    figure.append(element('p', { class: 'visually-hidden' }, `Exact values are in the totals table and the downloads.`))
+    figure.append(element('p', { class: 'visually-hidden' }, 'Exact values are in the totals table and the downloads.'))
     charts.push({ plot, figure, unit })
   }
   return charts

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { matchesIfNoneMatch } from '../http/conditional-request.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
-import { ASSET_PREFIX, loadExplorerAssets, type ExplorerAsset } from './explorer-assets.js'
+import { ASSET_PREFIX, loadExplorerAssets, type ExplorerAsset } from '../explorer/explorer-assets.js'
 
 /**
  * Only this service's own files and API; uPlot sets inline styles on its elements, hence 'unsafe-inline' for
