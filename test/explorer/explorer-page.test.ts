@@ -320,6 +320,79 @@ if (!skipWithoutChromium(t)) {
     noScriptErrors(t, page)
   })
 
+  t.test('keyboard and labels: every control is named, a focused chart reads its buckets out exactly', async t => {
+    const page = await openPage(t, '/')
+    await settled(page)
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
+      .filter(control => !(control as HTMLElement).closest('[hidden]'))
+      .filter(control => {
+        const labelled = (control as HTMLInputElement).labels?.length ?? 0
+        return labelled === 0 && !control.getAttribute('aria-label') && (control.textContent ?? '').trim() === ''
+      })
+      .map(control => control.outerHTML.slice(0, 120)))
+    t.same(unnamed, [], 'no control without a label')
+    const answer = (await service.getUsage(`/usage?${usageQueryOf(page)}`)).json
+    await page.focus('figure.chart[data-unit=second]')
+    await page.keyboard.press('End')
+    const tooltip = await page.textContent('#tooltip')
+    t.equal(await page.isVisible('#tooltip'), true, 'the tooltip follows the keyboard')
+    const durations = answer.series.filter(series => series.unit === 'second')
+    const last = durations[0]!.points.at(-1)!
+    t.match(tooltip, `${last.start} → ${last.end}`, 'the bucket, as the answer names it')
+    const formatExact = (value: number) => `${new Intl.NumberFormat('en-US').format(value)} s`
+    for (const series of durations) {
+      const point = series.points.at(-1)!
+      t.match(tooltip, `${series.metric}: ${formatExact(point.value!)}`, `${series.metric}: the exact seconds`)
+    }
+    t.match(tooltip, /provisional/, 'and the bucket state')
+    // The form is usable from the keyboard: Enter in a field runs the query.
+    await page.fill('#tz', 'Asia/Tokyo')
+    await page.press('#tz', 'Enter')
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'Asia/Tokyo' && document.documentElement.dataset.state === 'done')
+    t.pass('Enter submits')
+    noScriptErrors(t, page)
+  })
+
+  t.test('the page modules that format numbers and hold the query, run in the browser', async t => {
+    const page = await openPage(t, '/')
+    await settled(page)
+    const results = await page.evaluate(async () => {
+      const units = await import('/explorer/units.js' as string)
+      const queryUrl = await import('/explorer/query-url.js' as string)
+      const search = '?from=2026-11-01&to=now%2B1d%2Fd&granularity=hour&tz=America%2FNew_York&metrics=a.b%2Cc.d&groupBy=tier&region=ap-guangzhou%2Cap-beijing&chart=lines'
+      const query = queryUrl.queryFromSearch(search, { tz: 'UTC', granularity: 'day' })
+      return {
+        durations: [45_000, 90, 59, 0, 3600, 1_000_000_007].map(units.formatDuration),
+        values: [units.formatValue(45_000, 'second'), units.formatValue(45, 'second'), units.formatValue(1234, 'count'), units.formatValue(null, 'second')],
+        query,
+        roundTrip: queryUrl.pageSearch(query),
+        usage: queryUrl.usagePath(query, 'csv'),
+        defaults: queryUrl.queryFromSearch('', { tz: 'Asia/Shanghai', granularity: 'month' })
+      }
+    })
+    t.same(results.durations, ['12 h 30 min', '1 min 30 s', '59 s', '0 s', '1 h', '277,777 h 46 min 47 s'])
+    t.same(results.values, ['45,000 s (12 h 30 min)', '45 s', '1,234', 'no value'])
+    t.same(results.query, { from: '2026-11-01', to: 'now+1d/d', granularity: 'hour', tz: 'America/New_York', metrics: ['a.b', 'c.d'], groupBy: ['tier'], filters: { region: ['ap-guangzhou', 'ap-beijing'] }, chart: 'lines' })
+    t.equal(results.roundTrip, '?from=2026-11-01&to=now%2B1d%2Fd&granularity=hour&tz=America%2FNew_York&metrics=a.b%2Cc.d&groupBy=tier&region=ap-guangzhou%2Cap-beijing&chart=lines')
+    t.equal(results.usage, '/usage?from=2026-11-01&to=now%2B1d%2Fd&granularity=hour&tz=America%2FNew_York&metrics=a.b%2Cc.d&groupBy=tier&region=ap-guangzhou%2Cap-beijing&format=csv')
+    t.same(results.defaults, { from: 'now-7d/d', to: 'now/d', granularity: 'month', tz: 'Asia/Shanghai', metrics: [], groupBy: [], filters: {}, chart: 'bars' })
+    noScriptErrors(t, page)
+  })
+
+  t.test('ledger buckets: a column only when the answer has the field', async t => {
+    const page = await openPage(t, '/')
+    await settled(page)
+    t.equal(await page.locator('#sources th', { hasText: 'Ledger buckets' }).count(), 0, 'not in an answer without it')
+    const answer = (await service.getUsage(`/usage?${usageQueryOf(page)}`)).json
+    const withLedger = { ...answer, sources: answer.sources.map((source, index) => ({ ...source, ledgerBuckets: index * 24 })) }
+    await page.route('**/usage?*', route => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(withLedger) }))
+    await page.click('#run')
+    await page.waitForFunction(() => document.documentElement.dataset.state === 'done' && document.querySelector('#sources thead')?.textContent?.includes('Ledger buckets'))
+    const cells = await page.$$eval('#sources tbody tr', rows => rows.map(row => row.querySelectorAll('td')[2]!.textContent))
+    t.same(cells, answer.sources.map((_, index) => String(index * 24)))
+    noScriptErrors(t, page)
+  })
+
   t.test('a query the service refuses: its error, naming the parameter, and no stale answer', async t => {
     const page = await openPage(t, '/')
     await settled(page)
