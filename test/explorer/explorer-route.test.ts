@@ -46,6 +46,9 @@ t.test('every file the page links and every module it imports is served, and pub
     }
   }
   t.ok(seen.has('/explorer/vendor/uPlot.esm.js'), 'uPlot, from node_modules, is among them')
+  const preloaded = new Set([...page.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(match => match[1]!))
+  const modules = [...seen].filter(path => path.endsWith('.js') && path !== '/explorer/main.js')
+  t.same(modules.filter(path => !preloaded.has(path)), [], 'every imported module is preloaded, so none waits for the one importing it')
   t.ok(seen.size >= 15, `${seen.size} files`)
 })
 
