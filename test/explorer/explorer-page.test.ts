@@ -82,6 +82,7 @@ if (!skipWithoutChromium(t)) {
         unit: (figure as HTMLElement).dataset.unit!,
         series: (figure as HTMLElement).dataset.series!,
         incompleteBuckets: (figure as HTMLElement).dataset.incompleteBuckets!,
+        missingBuckets: (figure as HTMLElement).dataset.missingBuckets!,
         // Pixels actually painted on the chart's canvas: a chart that drew nothing has none.
         painted: (() => {
           const canvas = figure.querySelector('canvas')!
@@ -91,6 +92,7 @@ if (!skipWithoutChromium(t)) {
           return count
         })()
       })),
+      drawn: (window as any).usageExplorer.drawn as Array<{ unit: string, series: Array<{ label: string, values: Array<number | null> }> }>,
       form: {
         from: (document.getElementById('from') as HTMLInputElement).value,
         to: (document.getElementById('to') as HTMLInputElement).value,
@@ -117,6 +119,18 @@ if (!skipWithoutChromium(t)) {
       t.equal(Number(chart.series), ofUnit.length, `${chart.unit}: every series drawn`)
       const incomplete = ofUnit[0]!.points.filter((_, index) => ofUnit.some(series => series.points[index]!.state === 'incomplete')).length
       t.equal(Number(chart.incompleteBuckets), incomplete, `${chart.unit}: incomplete buckets marked`)
+      const missing = ofUnit[0]!.points.filter((_, index) => ofUnit.some(series => series.points[index]!.value === null)).length
+      t.equal(Number(chart.missingBuckets), missing, `${chart.unit}: buckets without a value marked`)
+    }
+    // What uPlot was given: a gap wherever the answer has null, and a value wherever it has one.
+    for (const drawn of view.drawn) {
+      const ofUnit = answer.series.filter(series => series.unit === drawn.unit)
+      const gapsExpected = ofUnit.map(series => series.points.map(point => point.value === null))
+      const gapsDrawn = ofUnit.map((_, index) => {
+        const label = view.totals[answer.series.indexOf(ofUnit[index]!)]!.label
+        return drawn.series.find(series => series.label === label)!.values.map(value => value === null)
+      })
+      t.same(gapsDrawn, gapsExpected, `${drawn.unit}: null is a gap, never drawn as 0`)
     }
   }
 

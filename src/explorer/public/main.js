@@ -93,7 +93,9 @@ function render (answer, query) {
   renderBadges(answer, { complete: byId('badge-complete'), final: byId('badge-final') })
   byId('effective-range').textContent = `${answer.from} → ${answer.to}, ${answer.granularity} buckets in ${answer.tz}`
   renderWarnings(byId('warnings'), byId('warnings-section'), answer, zone => runWith({ ...readForm(), tz: zone }))
-  renderCharts(byId('charts'), answer, { kind: query.chart, tooltip: byId('tooltip') })
+  // What each chart was given to draw, by series label: the tests check a null stayed null (a gap) there.
+  explorer.drawn = renderCharts(byId('charts'), answer, { kind: query.chart, tooltip: byId('tooltip') })
+    .map(({ plot, unit }) => ({ unit, series: plot.series.slice(1).map((series, index) => ({ label: series.label, values: plot.data[index + 1] })) }))
   renderTotals(byId('totals'), answer)
   renderSources(byId('sources'), answer)
   renderDownloads(byId('downloads'), query, showError)
