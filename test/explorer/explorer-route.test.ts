@@ -62,6 +62,12 @@ t.test('an unchanged file is a 304, a changed one would have another ETag', asyn
   t.not((await service.get('/explorer/charts.js')).headers.etag, first.headers.etag)
 })
 
+t.test('the files are compressed for a browser that asks', async t => {
+  const uPlot = await service.get('/explorer/vendor/uPlot.esm.js', { 'accept-encoding': 'gzip, deflate, br' })
+  t.equal(uPlot.status, 200)
+  t.match(uPlot.headers['content-encoding'], /^(br|gzip)$/)
+})
+
 t.test('nothing but the listed files: no directory listing, no path out of the folder', async t => {
   for (const path of ['/explorer/', '/explorer/nope.js', '/explorer/..%2fpackage.json', '/explorer/index.html', '/explorer/vendor/uPlot.d.ts']) {
     const response = await service.get(path)
