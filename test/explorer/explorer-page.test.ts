@@ -49,6 +49,8 @@ if (!skipWithoutChromium(t)) {
   }
 
   const settled = (page: Page) => page.waitForFunction(() => ['done', 'error', 'cancelled', 'needs-key'].includes(document.documentElement.dataset.state ?? ''))
+  /** Waits until the page's URL names this zone and its answer is shown. */
+  const shownInZone = (page: Page, zone: string) => page.waitForFunction(zone => new URL(location.href).searchParams.get('tz') === zone && document.documentElement.dataset.state === 'done', zone)
   const pageState = (page: Page) => page.evaluate(() => document.documentElement.dataset.state)
   /** The /usage query string the page's URL holds (its own `chart` removed). */
   const usageQueryOf = (page: Page) => {
@@ -188,7 +190,7 @@ if (!skipWithoutChromium(t)) {
     await settled(page)
     await page.fill('#tz', 'America/Los_Angeles')
     await page.click('#run')
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'America/Los_Angeles' && document.documentElement.dataset.state === 'done')
+    await shownInZone(page, 'America/Los_Angeles')
     const unaligned = await shown(page)
     const answer = (await service.getUsage(`/usage?${usageQueryOf(page)}`)).json
     matchesAnswer(t, unaligned, answer)
@@ -198,7 +200,7 @@ if (!skipWithoutChromium(t)) {
     t.equal(unaligned.complete, 'incomplete')
 
     await page.click('#warnings li[data-source=mps] button[data-zone="Asia/Shanghai"]')
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'Asia/Shanghai' && document.documentElement.dataset.state === 'done')
+    await shownInZone(page, 'Asia/Shanghai')
     const fixed = await shown(page)
     t.equal(fixed.form.tz, 'Asia/Shanghai', 'the form shows the zone chosen')
     t.equal(fixed.complete, 'complete')
@@ -206,12 +208,12 @@ if (!skipWithoutChromium(t)) {
 
     // Back and forward move between the queries, and the page follows: form, URL and answer.
     await page.goBack()
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'America/Los_Angeles' && document.documentElement.dataset.state === 'done')
+    await shownInZone(page, 'America/Los_Angeles')
     const back = await shown(page)
     t.equal(back.form.tz, 'America/Los_Angeles', 'back: the previous zone in the form')
     t.ok(back.warnings.some(entry => entry.source === 'mps'), 'back: the previous answer, warning included')
     await page.goForward()
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'Asia/Shanghai' && document.documentElement.dataset.state === 'done')
+    await shownInZone(page, 'Asia/Shanghai')
     t.equal((await shown(page)).complete, 'complete', 'forward: the fixed query again')
     noScriptErrors(t, page)
   })
@@ -367,7 +369,7 @@ if (!skipWithoutChromium(t)) {
     // The form is usable from the keyboard: Enter in a field runs the query.
     await page.fill('#tz', 'Asia/Tokyo')
     await page.press('#tz', 'Enter')
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('tz') === 'Asia/Tokyo' && document.documentElement.dataset.state === 'done')
+    await shownInZone(page, 'Asia/Tokyo')
     t.pass('Enter submits')
     noScriptErrors(t, page)
   })
