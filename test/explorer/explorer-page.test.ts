@@ -336,6 +336,7 @@ if (!skipWithoutChromium(t)) {
     t.ok(widths.document <= 360, `page width ${widths.document} px`)
     t.ok(widths.charts.every(right => right <= 360), `charts end within the screen: ${widths.charts.join(', ')}`)
     await page.screenshot({ path: artifactPath('explorer-360px.png'), fullPage: true })
+    await page.screenshot({ path: artifactPath('explorer-360px-top.png') })
     await page.evaluate(() => document.getElementById('badge-complete')!.scrollIntoView())
     await page.screenshot({ path: artifactPath('explorer-360px-results.png') })
     noScriptErrors(t, page)
