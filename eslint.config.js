@@ -16,6 +16,11 @@ export default [
     ]
   }),
   {
+    // The explorer's page modules run in the browser (served as they are, no build step).
+    files: ['src/explorer/public/**/*.js'],
+    languageOptions: { globals: { location: 'readonly', history: 'readonly' } }
+  },
+  {
     // neostandard leaves these choices open; the code base makes each one way, and the linter keeps it so.
     rules: {
       '@stylistic/comma-dangle': ['error', 'never'],

@@ -1,6 +1,6 @@
 /**
  * The app as a Fastify instance built from a runtime: plugins first (request context, compression, CORS, shutdown
- * gate, request metrics, errors, API keys, docs, the usage service), then routes. `server.ts` only listens; tests build this and use inject() or
+ * gate, request metrics, errors, API keys, docs, the usage service), then routes, the explorer page last. `server.ts` only listens; tests build this and use inject() or
  * listen on port 0.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -24,6 +24,7 @@ import { catalogRoute } from './routes/catalog-route.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { metricsRoute } from './routes/metrics-route.js'
 import { usageRoute } from './routes/usage-route.js'
+import { explorerRoute } from './routes/explorer-route.js'
 import { ApiKeySet } from './security/api-keys.js'
 import { SecretRedactor } from './security/secret-redactor.js'
 import { buildCatalog, type Catalog } from './usage/catalog.js'
@@ -114,5 +115,6 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalogRoute, { catalog, sources: options.sources })
   await app.register(metricsRoute, { metrics })
   await app.register(usageRoute, { catalog, clock: options.clock, queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })
+  await app.register(explorerRoute, { queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })
   return app
 }

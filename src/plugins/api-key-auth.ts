@@ -1,11 +1,12 @@
 /**
- * API keys: when keys are configured, every route but health, readiness and the docs needs
+ * API keys: when keys are configured, every route but health, readiness, the docs and the explorer page needs
  * `Authorization: Bearer <key>`; /metrics too unless it is made public. Checked on the matched route's
  * template, not the raw URL, so no spelling of a path can reach a protected route as a public one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { UsageError } from '../errors.js'
+import { ASSET_PREFIX } from '../explorer/explorer-assets.js'
 import { bearerTokenOf, type ApiKeySet } from '../security/api-keys.js'
 
 export interface ApiKeyAuthOptions {
@@ -14,7 +15,9 @@ export interface ApiKeyAuthOptions {
   metricsPublic: boolean
 }
 
-const ALWAYS_PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json'])
+// The explorer page and its files hold no data (it asks for a key and calls /usage with it), so they are public.
+const ALWAYS_PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json', '/'])
+const PUBLIC_PREFIXES = ['/docs/', ASSET_PREFIX]
 const CHALLENGE = 'Bearer realm="usage-service"'
 
 export const apiKeyAuthPlugin = fp<ApiKeyAuthOptions>(async (app: FastifyInstance, options) => {
@@ -26,7 +29,7 @@ export const apiKeyAuthPlugin = fp<ApiKeyAuthOptions>(async (app: FastifyInstanc
   const isPublic = (request: FastifyRequest): boolean => {
     const route = request.routeOptions.url
     if (route === undefined) return false
-    if (ALWAYS_PUBLIC.has(route) || route === '/docs' || route.startsWith('/docs/')) return true
+    if (ALWAYS_PUBLIC.has(route) || route === '/docs' || PUBLIC_PREFIXES.some(prefix => route.startsWith(prefix))) return true
     return options.metricsPublic && route === '/metrics'
   }
   app.addHook('onRequest', async (request, reply) => {

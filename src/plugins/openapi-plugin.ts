@@ -1,6 +1,6 @@
 /**
  * OpenAPI generated from the same zod schemas that validate requests, served at /openapi.json,
- * with an interactive page at /docs (its assets are served locally, no CDN).
+ * with an interactive page at /docs (its assets are served locally, no CDN) that links back to the explorer at /.
  */
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
@@ -27,6 +27,21 @@ const SERVERS = [
   }
 ]
 
+/** A link from the docs page back to the explorer (GET /), above Swagger UI; '../' is / from /docs and /docs/. */
+const EXPLORER_LINK_SCRIPT = `(function () {
+  function addLink () {
+    var link = document.createElement('a')
+    link.href = '../'
+    link.className = 'explorer-link'
+    link.textContent = '\\u2190 Usage explorer (charts of GET /usage)'
+    document.body.insertBefore(link, document.body.firstChild)
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', addLink)
+  else addLink()
+})()
+`
+const EXPLORER_LINK_STYLE = '.explorer-link { display: block; padding: 8px 20px; font: 600 15px sans-serif; color: #005a9c; background: #f3f7fb; border-bottom: 1px solid #d0dbe6; }\n'
+
 export const openapiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(fastifySwagger, {
     openapi: {
@@ -39,7 +54,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
             type: 'http',
             scheme: 'bearer',
             description: 'An API key from USAGE_API_KEYS, sent as Authorization: Bearer <key>. Needed by every route ' +
-              'except /healthz, /readyz, /docs and /openapi.json (and /metrics when USAGE_METRICS_PUBLIC=true) ' +
+              'except /healthz, /readyz, /docs, /openapi.json, the explorer page (/ and its files under /explorer/) ' +
+              '(and /metrics when USAGE_METRICS_PUBLIC=true) ' +
               'when the service has keys configured; a missing or wrong key is a 401 UNAUTHORIZED.'
           }
         }
@@ -56,7 +72,11 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
   })
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
-    theme: { title: `${OPENAPI_INFO.title} — API` },
+    theme: {
+      title: `${OPENAPI_INFO.title} — API`,
+      js: [{ filename: 'explorer-link.js', content: EXPLORER_LINK_SCRIPT }],
+      css: [{ filename: 'explorer-link.css', content: EXPLORER_LINK_STYLE }]
+    },
     // `urls` (rather than the page's own ./json) makes the page read the document clients are given.
     uiConfig: { urls: [{ url: '../openapi.json', name: OPENAPI_INFO.title }] }
   })
