@@ -72,7 +72,7 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
       // Serialized here rather than by the route's schema serializer: the bytes are what the memo keeps, and tests
       // check answers against the documented schema.
       const rendered: RenderedAnswer = renderAnswer(format, response, query)
-      Object.assign(rendered.headers, cachingHeadersOf(rendered.body, response))
+      Object.assign(rendered.headers, cachingHeadersOf(format, response, query, rendered))
       memo.set(AnswerMemo.keyOf(asked, format, answer.now), answer.upstream, rendered)
       return rendered
     }

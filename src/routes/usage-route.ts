@@ -38,7 +38,7 @@ export const usageRoute: FastifyPluginAsync<{ catalog: Catalog, clock: Clock, qu
             'text/csv': { schema: CSV_ANSWER }
           }
         },
-        304: z.null().meta({ type: 'null', description: 'Not modified: If-None-Match named the current ETag of this answer. The headers of the answer (ETag, Cache-Control), no body.' }),
+        304: z.null().meta({ type: 'null', description: 'Not modified: If-None-Match named the current ETag of this answer (a weak tag naming its data; copies that differ only in sources[].calls, cachedCalls and cacheAgeSeconds share it). The headers of the answer (ETag, Cache-Control), no body.' }),
         ...errorResponses([...EVERY_ROUTE_ERRORS, 'INVALID_QUERY', 'UNALIGNED_QUERY', 'QUERY_TOO_LARGE', 'NO_SOURCES', 'UNAUTHORIZED',
           'VALUE_TOO_LARGE', 'SOURCE_FAILED', 'DEADLINE_EXCEEDED'])
       }
