@@ -49,6 +49,13 @@ t.test('query parameters say what a client may send', async t => {
   t.match(parameter('to').description, /same forms as from/)
 })
 
+t.test('instants in answers are date-time strings (RFC 3339), without a regular expression for generators to copy', async t => {
+  const schemas = document.components.schemas
+  const instants = [schemas.UsageResponse.properties.from, schemas.UsageResponse.properties.to, schemas.UsagePoint.properties.start,
+    schemas.UsagePoint.properties.end, schemas.UsageRow.properties.start, schemas.UsageRow.properties.end]
+  for (const instant of instants) t.match(instant, { type: 'string', format: 'date-time', pattern: undefined })
+})
+
 t.test('the CSV answers (csv and focus) are the text/csv content of the 200, each described in Markdown', async t => {
   const csv = usage.responses[200].content['text/csv'].schema
   t.equal(csv.type, 'string')
