@@ -70,6 +70,8 @@ t.test('a final answer: weak ETag, cacheable for an hour, 304 with no body when 
   t.equal(again.body.length, 0, 'no body')
   t.equal(again.headers.etag, etag)
   t.equal(again.headers['cache-control'], 'private, max-age=3600')
+  t.match(again.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'a 304 has its request id too')
+  t.not(again.headers['x-request-id'], first.headers['x-request-id'])
   t.equal((await raw(service.url + SETTLED, { 'if-none-match': `"other", ${etag.slice(2)}` })).status, 304, 'a list, and the same tag without W/, match too')
   t.equal((await raw(service.url + SETTLED, { 'if-none-match': '"other"' })).status, 200)
 
