@@ -55,7 +55,10 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
     async answer (query, { format }) {
       const { timeoutMs: _deadline, ...asked } = query
       const memoized = memo.get(AnswerMemo.keyOf(asked, format, options.clock.now()))
-      if (memoized) return memoized
+      if (memoized) {
+        countAnswer(options.metrics, memoized.complete ? 'complete' : 'incomplete')
+        return memoized
+      }
 
       const timeoutMs = query.timeoutMs ?? options.requestTimeoutMs
       const answer = await runUsageQuery(query, {

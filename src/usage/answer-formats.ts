@@ -12,7 +12,7 @@ import type { UsageResponse } from './usage-response.js'
 export const ANSWER_FORMATS = ['json', 'csv', 'rows', 'focus'] as const
 export type AnswerFormat = (typeof ANSWER_FORMATS)[number]
 
-type Renderer = (response: UsageResponse, query: { groupBy: readonly string[], granularity: string }) => RenderedAnswer
+type Renderer = (response: UsageResponse, query: { groupBy: readonly string[], granularity: string }) => Omit<RenderedAnswer, 'complete'>
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const CSV_TYPE = 'text/csv; charset=utf-8'
@@ -42,7 +42,7 @@ const CACHE_AGE_HEADER = 'x-usage-cache-age'
 export const BOOKKEEPING_HEADERS: readonly string[] = [CACHE_AGE_HEADER]
 
 export function renderAnswer (format: AnswerFormat, response: UsageResponse, query: { groupBy: readonly string[], granularity: string }): RenderedAnswer {
-  const rendered = RENDERERS[format](response, query)
+  const rendered = { ...RENDERERS[format](response, query), complete: response.complete }
   if (response.cacheAgeSeconds !== null) rendered.headers[CACHE_AGE_HEADER] = String(response.cacheAgeSeconds)
   return rendered
 }
