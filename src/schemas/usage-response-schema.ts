@@ -59,7 +59,7 @@ export const usageResponseSchema = z.object({
   granularity: z.enum(['hour', 'day', 'month']),
   tz: z.string(),
   complete: z.boolean().describe('True only if every point is final or provisional and every selected source is ok.'),
-  final: z.boolean().describe('True only if the answer is complete and every point of every series is final: settled numbers that will not change (safe to invoice).'),
+  final: z.boolean().describe('True only if the answer is complete, every bucket of the range is past every selected source\'s data delay, and every point of every series is final: settled numbers that will not change (safe to invoice). An answer with no series is final only when its range is settled.'),
   series: z.array(seriesSchema),
   sources: z.array(sourceReportSchema),
   warnings: z.array(warningSchema),

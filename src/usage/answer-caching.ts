@@ -42,16 +42,12 @@ export function withoutBookkeeping (response: UsageResponse): UsageResponse {
   return { ...response, sources: response.sources.map(source => ({ ...source, calls: 0, cachedCalls: 0 })), cacheAgeSeconds: null }
 }
 
-/** Final: complete, at least one point, and every point final (values as the providers settled them). */
-export function isFinalAnswer (response: Pick<UsageResponse, 'complete' | 'series'>): boolean {
-  if (!response.complete) return false
-  const points = response.series.flatMap(series => series.points)
-  return points.length > 0 && points.every(point => point.state === 'final')
-}
-
-/** `private`: answers depend on the caller's API key, so no shared cache may hand one to another caller. */
-export function cacheControlOf (response: Pick<UsageResponse, 'complete' | 'series'>): string {
-  return isFinalAnswer(response) ? `private, max-age=${FINAL_ANSWER_MAX_AGE_SECONDS}` : 'private, no-cache'
+/**
+ * `private`: answers depend on the caller's API key, so no shared cache may hand one to another caller. Only a
+ * final answer (complete, its range settled, every point final) may be reused without asking.
+ */
+export function cacheControlOf (response: Pick<UsageResponse, 'final'>): string {
+  return response.final ? `private, max-age=${FINAL_ANSWER_MAX_AGE_SECONDS}` : 'private, no-cache'
 }
 
 /**
