@@ -25,13 +25,15 @@ export const FINAL_ANSWER_MAX_AGE_SECONDS = 3600
 
 /**
  * A weak entity tag over a representation: the SHA-256 of its headers about the data (`X-Usage-Complete` and
- * `X-Usage-Warnings` of a tabular answer, whose body has no room for them) and its body, base64url.
+ * `X-Usage-Warnings` of a tabular answer, whose body has no room for them) and its body, given in parts, base64url.
  */
-export function entityTagOf (representation: Pick<RenderedAnswer, 'headers' | 'body'>): string {
+export function entityTagOf (representation: { headers: Record<string, string>, body: readonly string[] }): string {
   const headers = Object.entries(representation.headers)
     .filter(([name]) => !BOOKKEEPING_HEADERS.includes(name))
     .sort(([a], [b]) => a < b ? -1 : 1)
-  return `W/"${createHash('sha256').update(JSON.stringify(headers)).update('\n').update(representation.body, 'utf8').digest('base64url')}"`
+  const hash = createHash('sha256').update(JSON.stringify(headers)).update('\n')
+  for (const part of representation.body) hash.update(part, 'utf8')
+  return `W/"${hash.digest('base64url')}"`
 }
 
 /**
@@ -62,6 +64,21 @@ export function cachingHeadersOf (
   rendered: RenderedAnswer
 ): Record<string, string> {
   // Tabular bodies hold no bookkeeping (test/usage/answer-caching.test.ts checks it): rendering again would give the same text.
-  const data = BODY_SHOWS_BOOKKEEPING[format] ? renderAnswer(format, withoutBookkeeping(response), query) : rendered
-  return { etag: entityTagOf(data), 'cache-control': cacheControlOf(response) }
+  const body = BODY_SHOWS_BOOKKEEPING[format] ? jsonDataParts(rendered.body, response, query) : [rendered.body]
+  return { etag: entityTagOf({ headers: rendered.headers, body }), 'cache-control': cacheControlOf(response) }
+}
+
+/**
+ * The JSON answer's text without its bookkeeping, in parts, without serializing the series again (nearly all the
+ * bytes of a big answer): the bookkeeping is in the last keys (sources, warnings, cacheAgeSeconds), so the body is
+ * the data up to the series followed by the serialization of those keys, which alone is replaced. Should the keys
+ * ever move, the body no longer ends that way and the whole answer is rendered again.
+ */
+function jsonDataParts (body: string, response: UsageResponse, query: { groupBy: readonly string[], granularity: string }): string[] {
+  const lastKeys = (answer: UsageResponse): string =>
+    JSON.stringify({ sources: answer.sources, warnings: answer.warnings, cacheAgeSeconds: answer.cacheAgeSeconds }).slice(1)
+  const actual = lastKeys(response)
+  const data = withoutBookkeeping(response)
+  if (!body.endsWith(actual)) return [renderAnswer('json', data, query).body]
+  return [body.slice(0, body.length - actual.length), lastKeys(data)]
 }

@@ -4,7 +4,7 @@
  */
 import t from 'tap'
 import { BODY_SHOWS_BOOKKEEPING, renderAnswer, ANSWER_FORMATS } from '../../src/usage/answer-formats.js'
-import { cachingHeadersOf, withoutBookkeeping } from '../../src/usage/answer-caching.js'
+import { cachingHeadersOf, entityTagOf, withoutBookkeeping } from '../../src/usage/answer-caching.js'
 import type { UsageResponse } from '../../src/usage/usage-response.js'
 
 const QUERY = { groupBy: ['source'], granularity: 'day' }
@@ -76,6 +76,17 @@ t.test('every format: a copy from the cache has the fetched copy\'s tag; another
     }
   }
   t.not(tagOf('csv', answer()), tagOf('focus', answer()), 'another format, another tag')
+})
+
+t.test('the JSON tag is over exactly the answer serialized without its bookkeeping (the series are not serialized twice)', async t => {
+  const cached = fromCache()
+  const rendered = renderAnswer('json', cached, QUERY)
+  t.equal(rendered.body, JSON.stringify(cached))
+  t.equal(cachingHeadersOf('json', cached, QUERY, rendered).etag, entityTagOf({ headers: {}, body: [JSON.stringify(withoutBookkeeping(cached))] }))
+  // A body that does not end in the bookkeeping keys (they moved) is rendered again whole: the same tag.
+  const { cacheAgeSeconds, ...rest } = cached
+  const reordered = { ...rendered, body: JSON.stringify({ cacheAgeSeconds, ...rest }) }
+  t.equal(cachingHeadersOf('json', cached, QUERY, reordered).etag, cachingHeadersOf('json', cached, QUERY, rendered).etag)
 })
 
 t.test('withoutBookkeeping leaves the answer it is given as it was', async t => {
