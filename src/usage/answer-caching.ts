@@ -1,7 +1,7 @@
 /**
  * What a caller (or a cache in between) may reuse: an entity tag naming the answer's data, and how long the answer
- * may be reused without asking again. An answer whose every point is final changes only if a provider restates a
- * settled value, so it may be kept for an hour; any other answer (provisional or incomplete points, a source that
+ * may be reused without asking again. A final answer (`final`: complete, its range settled) changes only if a
+ * provider restates a settled value, so it may be kept for an hour; any other answer (provisional or incomplete points, a source that
  * failed) must be revalidated each time, which the tag makes cheap: an unchanged answer is a 304 with no body.
  *
  * Why the tag is weak (`W/"…"`, RFC 9110 §8.8.3). A strong tag promises byte-identical representations. Two
@@ -37,8 +37,8 @@ export function entityTagOf (representation: { headers: Record<string, string>, 
 }
 
 /**
- * The answer as any copy of the same data reads, whichever upstream calls or cache entries made this one: the
- * bookkeeping of this copy set to what an answer made of nothing but fresh calls, made no calls, would say.
+ * The answer with the bookkeeping of this copy cleared (no calls, no cached calls, no cache age): every copy of the
+ * same data reads the same, whichever upstream calls or cache entries made it.
  */
 export function withoutBookkeeping (response: UsageResponse): UsageResponse {
   return { ...response, sources: response.sources.map(source => ({ ...source, calls: 0, cachedCalls: 0 })), cacheAgeSeconds: null }
