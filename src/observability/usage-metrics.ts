@@ -81,7 +81,7 @@ export class UsageMetrics {
   })
 
   readonly answers = new Counter({
-    name: 'usage_service_answers_total', help: 'GET /usage answers computed, by completeness (complete, incomplete, failed).', labelNames: ['completeness'] as const, registers: [this.registry]
+    name: 'usage_service_answers_total', help: 'GET /usage answers given (a 304 included), by completeness (complete, incomplete, failed).', labelNames: ['completeness'] as const, registers: [this.registry]
   })
 
   readonly inFlightRequests = new Gauge({

@@ -55,7 +55,10 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
     async answer (query, { format }) {
       const { timeoutMs: _deadline, ...asked } = query
       const memoized = memo.get(AnswerMemo.keyOf(asked, format, options.clock.now()))
-      if (memoized) return memoized
+      if (memoized) {
+        countAnswer(options.metrics, memoized.complete ? 'complete' : 'incomplete')
+        return memoized
+      }
 
       const timeoutMs = query.timeoutMs ?? options.requestTimeoutMs
       const answer = await runUsageQuery(query, {
@@ -72,7 +75,7 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
       // Serialized here rather than by the route's schema serializer: the bytes are what the memo keeps, and tests
       // check answers against the documented schema.
       const rendered: RenderedAnswer = renderAnswer(format, response, query)
-      Object.assign(rendered.headers, cachingHeadersOf(rendered.body, response))
+      Object.assign(rendered.headers, cachingHeadersOf(format, response, query, rendered))
       memo.set(AnswerMemo.keyOf(asked, format, answer.now), answer.upstream, rendered)
       return rendered
     }

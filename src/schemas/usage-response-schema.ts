@@ -3,7 +3,11 @@ import { UNITS } from '../usage/source-adapter.js'
 import { z } from 'zod'
 import type { UsageResponse } from '../usage/usage-response.js'
 
-const instant = z.string().describe('RFC 3339 with the offset of tz at that instant.')
+/**
+ * Documented as `format: date-time` (RFC 3339) and checked as such wherever tests read answers. zod would also write
+ * its date-time regular expression into the document: `pattern` is dropped there, the format says it.
+ */
+const instant = z.iso.datetime({ offset: true }).meta({ pattern: undefined }).describe('RFC 3339 with the offset of tz at that instant.')
 
 export const pointSchema = z.object({
   start: instant,
@@ -55,7 +59,7 @@ export const usageResponseSchema = z.object({
   granularity: z.enum(['hour', 'day', 'month']),
   tz: z.string(),
   complete: z.boolean().describe('True only if every point is final or provisional and every selected source is ok.'),
-  final: z.boolean().describe('True only if the answer is complete and every point of every series is final: settled numbers that will not change (safe to invoice).'),
+  final: z.boolean().describe('True only if the answer is complete, every bucket of the range is past every selected source\'s data delay, and every point of every series is final: settled numbers that will not change (safe to invoice). An answer with no series is final only when its range is settled.'),
   series: z.array(seriesSchema),
   sources: z.array(sourceReportSchema),
   warnings: z.array(warningSchema),

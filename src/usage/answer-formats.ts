@@ -12,7 +12,7 @@ import type { UsageResponse } from './usage-response.js'
 export const ANSWER_FORMATS = ['json', 'csv', 'rows', 'focus'] as const
 export type AnswerFormat = (typeof ANSWER_FORMATS)[number]
 
-type Renderer = (response: UsageResponse, query: { groupBy: readonly string[], granularity: string }) => RenderedAnswer
+type Renderer = (response: UsageResponse, query: { groupBy: readonly string[], granularity: string }) => Omit<RenderedAnswer, 'complete'>
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const CSV_TYPE = 'text/csv; charset=utf-8'
@@ -32,9 +32,18 @@ const RENDERERS: Record<AnswerFormat, Renderer> = {
   })
 }
 
+/**
+ * Whether a format's body says how this copy of the answer was made (`sources[].calls`, `cachedCalls`,
+ * `cacheAgeSeconds`) besides the data: only JSON does; every format carries the cache age in a header.
+ */
+export const BODY_SHOWS_BOOKKEEPING: Record<AnswerFormat, boolean> = { json: true, rows: false, csv: false, focus: false }
+const CACHE_AGE_HEADER = 'x-usage-cache-age'
+/** The headers of a rendered answer that say how this copy was made, not what the data is. */
+export const BOOKKEEPING_HEADERS: readonly string[] = [CACHE_AGE_HEADER]
+
 export function renderAnswer (format: AnswerFormat, response: UsageResponse, query: { groupBy: readonly string[], granularity: string }): RenderedAnswer {
-  const rendered = RENDERERS[format](response, query)
-  if (response.cacheAgeSeconds !== null) rendered.headers['x-usage-cache-age'] = String(response.cacheAgeSeconds)
+  const rendered = { ...RENDERERS[format](response, query), complete: response.complete }
+  if (response.cacheAgeSeconds !== null) rendered.headers[CACHE_AGE_HEADER] = String(response.cacheAgeSeconds)
   return rendered
 }
 

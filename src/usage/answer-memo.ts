@@ -11,6 +11,8 @@ export interface RenderedAnswer {
   body: string
   contentType: string
   headers: Record<string, string>
+  /** The answer's `complete`, whatever the format shows of it: what the answers counter counts a kept copy as. */
+  complete: boolean
 }
 
 /** When the answer now cached for a source's call was fetched, or null when none is cached: the runtime knows. */

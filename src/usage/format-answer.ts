@@ -23,7 +23,8 @@ export function toJsonResponse (answer: UsageAnswer, query: UsageQuery, now: num
     granularity: query.granularity,
     tz: zone,
     complete: answer.complete,
-    final: answer.complete && answer.series.every(series => series.points.every(point => point.state === 'final')),
+    // Settled as well: with no series, "every point final" would hold of a range that is not even over.
+    final: answer.complete && answer.settled && answer.series.every(series => series.points.every(point => point.state === 'final')),
     series: answer.series.map(series => ({
       metric: series.metric,
       unit: catalog.findMetric(series.metric)?.unit ?? 'count',

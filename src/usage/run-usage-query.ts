@@ -96,6 +96,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const reports = runs.map(run => run.report)
   const complete = reports.every(report => report.status === 'ok') &&
     series.every(entry => entry.points.every(point => point.state !== 'incomplete'))
+  const settled = runs.every(run => range.to <= run.outcome.settledBefore)
   const deadlinePassed = options.signal.aborted
   // Sent anyway (a 504 only with strict=true): the warning says what the deadline left out.
   if (deadlinePassed && !complete) warnings.push(deadlineWarning(runs.map(run => run.deadlineCut), query.zone))
@@ -103,7 +104,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const cachedTimes = upstream.map(part => part.cachedAt).filter((time): time is number => time !== null)
   const oldestCachedAt = cachedTimes.length > 0 ? Math.min(...cachedTimes) : null
   return {
-    range, buckets, series, complete, sources: reports, warnings, oldestCachedAt, now, deadlinePassed, upstream
+    range, buckets, series, complete, settled, sources: reports, warnings, oldestCachedAt, now, deadlinePassed, upstream
   }
 }
 

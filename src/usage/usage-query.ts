@@ -58,6 +58,12 @@ export interface UsageAnswer {
   buckets: readonly Bucket[]
   series: MergedSeries[]
   complete: boolean
+  /**
+   * Every bucket of the range is over and past every selected source's data delay: nothing in it can still arrive.
+   * Said of the range, not of points, so an answer with no series (no usage in a grouped query) is settled only
+   * when its range is.
+   */
+  settled: boolean
   sources: SourceReport[]
   warnings: UsageWarning[]
   /** When the oldest cached upstream answer used was fetched; null when nothing came from the cache. */

@@ -39,7 +39,7 @@ export interface UsageResponse {
   granularity: Granularity
   tz: string
   complete: boolean
-  /** Complete, and every point of every series final: the numbers will not change. */
+  /** Complete, the range settled, and every point of every series final: the numbers will not change. */
   final: boolean
   series: ResponseSeries[]
   sources: ResponseSourceReport[]

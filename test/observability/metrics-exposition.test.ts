@@ -94,6 +94,22 @@ t.test('answers are counted by completeness; a refused query is not an answer', 
   t.equal(values.get(`usage_service_upstream_calls_total{source="backup",kind="${KIND}",outcome="ok"}`), 0, 'a source not asked is still there, at 0')
 })
 
+t.test('every answer given is counted: one repeated in the same second (served as kept bytes) and a 304 included', async t => {
+  // A fixed clock: every request falls in the same second, and the cache lets the service keep the rendered answer.
+  const service = await startTestService(t, [studio])
+  const answers = async () => {
+    const values = samples((await service.get('/metrics')).text)
+    return ['complete', 'incomplete', 'failed'].map(completeness => values.get(`usage_service_answers_total{completeness="${completeness}"}`))
+  }
+  const first = await service.get(QUERY)
+  t.equal(first.json.complete, true)
+  const repeated = await service.get(QUERY)
+  t.same([repeated.json.sources[0].calls, repeated.json.sources[0].cachedCalls], [0, 1], 'the repeat came from the cache')
+  const notModified = await service.get(QUERY, { 'if-none-match': String(first.headers.etag) })
+  t.equal(notModified.status, 304)
+  t.same(await answers(), [3, 0, 0])
+})
+
 t.test('the real server, process metrics included, passes promtool check metrics', async t => {
   const server = spawnServer(t, { PORT: '0', USAGE_BUILD_COMMIT: '0123abc' })
   const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))

@@ -5,6 +5,7 @@
 import t from 'tap'
 import { findAdapter } from '../../src/providers/registry.js'
 import { SIMULATOR_STARTERS } from '../../src/simulators/index.js'
+import { usageRowsSchema } from '../../src/schemas/usage-rows-schema.js'
 import type { UsageResponse } from '../../src/usage/usage-response.js'
 import { startTestService } from '../support/test-service.js'
 
@@ -56,7 +57,10 @@ t.test('format=rows: one flat object per point, same totals as JSON, verdict in 
   t.match(String(response.headers['content-type']), /^application\/json/)
   t.equal(response.headers['x-usage-complete'], String(json.json.complete))
   t.equal(response.headers['x-usage-warnings'], String(json.json.warnings.length))
+  const checked = usageRowsSchema.safeParse(response.json)
+  t.ok(checked.success, `the documented UsageRows schema: ${checked.error?.message ?? ''}`)
   const rows = response.json as Array<Record<string, unknown>>
+  t.same(rows.filter(row => !['account', 'tier'].every(name => typeof row[name] === 'string' || row[name] === null)), [], 'dimension values are strings or null')
   t.equal(rows.length, json.json.series.reduce((count, series) => count + series.points.length, 0), 'one row per point')
   t.same(rows.filter(row => Object.keys(row).join(',') !== 'start,end,metric,unit,account,tier,value,state'), [], 'every row has the same keys in order')
   t.ok(rows.some(row => row.account === null), 'a series without an account has account: null, not a missing key')

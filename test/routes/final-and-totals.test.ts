@@ -31,6 +31,19 @@ t.test('a bucket still inside the data delay: complete but not final', async t =
   t.ok(json.series.every(series => series.points.at(0)!.state === 'final'))
 })
 
+t.test('an answer with no series is final only when its range is settled: no usage yet is not no usage', async t => {
+  const service = await startTestService(t, [studio])
+  // Grouped by tier, a range with no usage has no series at all: nothing for "every point final" to be false about.
+  const ahead = await service.getUsage('/usage?from=2026-11-25&to=2026-11-27&groupBy=tier')
+  t.same([ahead.json.series.length, ahead.json.complete, ahead.json.final], [0, true, false], 'days not over yet')
+  t.equal(ahead.headers['cache-control'], 'private, no-cache')
+  const today = await service.getUsage('/usage?from=2026-11-20&to=2026-11-21&groupBy=domain&domain=nothing.example')
+  t.same([today.json.series.length, today.json.final], [0, false], 'today, inside the data delay')
+  const past = await service.getUsage('/usage?from=2026-11-01&to=2026-11-03&groupBy=domain&domain=nothing.example')
+  t.same([past.json.series.length, past.json.complete, past.json.final], [0, true, true], 'settled days with no usage: final, safe to invoice as nothing')
+  t.equal(past.headers['cache-control'], 'private, max-age=3600')
+})
+
 t.test('a source failing for part of the range: no total, the sum obtained as partialTotal, not final', async t => {
   const service = await startTestService(t, [studio], { cache: false })
   // 61 days: two calls of at most 31 days; the first call the simulator receives fails.

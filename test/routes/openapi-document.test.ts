@@ -21,14 +21,17 @@ t.test('every operation has its own operationId', async t => {
 
 t.test('answers are named component schemas, each referred to, none left as an unused copy', async t => {
   const schemas = Object.keys(document.components.schemas)
-  for (const name of ['UsageResponse', 'UsageSeries', 'UsagePoint', 'SourceReport', 'UsageWarning', 'ErrorResponse', 'Catalog']) {
+  for (const name of ['UsageResponse', 'UsageSeries', 'UsagePoint', 'SourceReport', 'UsageWarning', 'UsageRows', 'UsageRow', 'ErrorResponse', 'Catalog']) {
     t.ok(schemas.includes(name), `${name} is a component`)
   }
   t.same(schemas.filter(name => name.endsWith('Input')), [], 'no unreferenced input copies')
   const text = JSON.stringify({ ...document, components: undefined })
   const nested = JSON.stringify(document.components.schemas)
   for (const name of schemas) t.ok(text.includes(`"#/components/schemas/${name}"`) || nested.includes(`"#/components/schemas/${name}"`), `${name} is referred to`)
-  t.same(usage.responses[200].content['application/json'].schema, { $ref: '#/components/schemas/UsageResponse' })
+  t.same(usage.responses[200].content['application/json'].schema.anyOf, [{ $ref: '#/components/schemas/UsageResponse' }, { $ref: '#/components/schemas/UsageRows' }],
+    'format=json and format=rows answers, told apart by the format asked for')
+  t.same(document.components.schemas.UsageRows.items, { $ref: '#/components/schemas/UsageRow' })
+  t.same(document.components.schemas.UsageRow.required, ['start', 'end', 'metric', 'unit', 'value', 'state'])
   t.same(document.components.schemas.UsageSeries.properties.points.items, { $ref: '#/components/schemas/UsagePoint' })
 })
 
@@ -46,11 +49,20 @@ t.test('query parameters say what a client may send', async t => {
   t.match(parameter('to').description, /same forms as from/)
 })
 
-t.test('the CSV answer is a text/csv content of the 200, described in Markdown', async t => {
+t.test('instants in answers are date-time strings (RFC 3339), without a regular expression for generators to copy', async t => {
+  const schemas = document.components.schemas
+  const instants = [schemas.UsageResponse.properties.from, schemas.UsageResponse.properties.to, schemas.UsagePoint.properties.start,
+    schemas.UsagePoint.properties.end, schemas.UsageRow.properties.start, schemas.UsageRow.properties.end]
+  for (const instant of instants) t.match(instant, { type: 'string', format: 'date-time', pattern: undefined })
+})
+
+t.test('the CSV answers (csv and focus) are the text/csv content of the 200, each described in Markdown', async t => {
   const csv = usage.responses[200].content['text/csv'].schema
   t.equal(csv.type, 'string')
-  t.match(csv.description, /`start,end,metric,unit,<groupBy columns>,value,state`/)
+  t.match(csv.description, /\*\*`format=csv`\*\*.*`start,end,metric,unit,<groupBy columns>,value,state`/)
+  t.match(csv.description, /\*\*`format=focus`\*\*[^]*`ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ConsumedQuantity,[^`]*,x_RowId`/)
   t.match(usage.responses[200].description, /`format=csv`/)
+  t.match(usage.responses[200].description, /`UsageRows` for `format=rows`/)
 })
 
 t.test('every error status lists the codes it carries, with the error schema', async t => {

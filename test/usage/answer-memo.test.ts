@@ -12,7 +12,7 @@ const answerOf = (cache: ReturnType<typeof fakeCache>, keys: string[], calls = 0
   ...keys.map(key => ({ source: 'fake-1', key, cachedAt: cache.cached.get(key) ?? null })),
   ...Array.from({ length: calls }, (_, index) => ({ source: 'fake-1', key: `called-${index}`, cachedAt: null }))
 ]
-const rendered = { body: '{"a":1}', contentType: 'application/json', headers: {} }
+const rendered = { body: '{"a":1}', contentType: 'application/json', headers: {}, complete: true }
 
 t.test('an answer made wholly of cached upstream answers is kept for its second while they stay the same', async t => {
   const cache = fakeCache()

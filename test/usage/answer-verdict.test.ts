@@ -15,6 +15,7 @@ function answer (overrides: Partial<UsageAnswer> = {}): UsageAnswer {
     buckets: [],
     series: [],
     complete: true,
+    settled: true,
     sources: [source('a')],
     warnings: [],
     oldestCachedAt: null,
