@@ -8,7 +8,8 @@ import { UsageError, UpstreamError, isUsageError } from '../errors.js'
 import { formatInstant, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import { MisalignedRecordError, UnsafeSumError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
-import { longestWindowMs, planSource, type SourcePlan } from './plan-source.js'
+import { longestWindowMs, planSource, type PlanQuery, type SourcePlan } from './plan-source.js'
+import { rolledUpVariants } from './kept-variants.js'
 import { gapRecords, settledWrite, shareFromLedger, runsOf, type LedgerShare, type UsageLedger } from './source-ledger.js'
 import { ledgerWarnings } from './ledger-warnings.js'
 import { deadlineFailure, deadlineWarning, mergeRanges, type DeadlineCut } from './deadline-warning.js'
@@ -88,7 +89,7 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const planQuery = { range, buckets, granularity: query.granularity, zone: query.zone, groupBy: query.groupBy, filters: pushdownFilters(query.filters), now }
   const planned = await Promise.all(selected.map(async source => {
     const plan = planSource(source.runtime.adapter, source.runtime.config, planQuery)
-    return { source, ...await withLedger(plan, source, ledger, asOf) }
+    return { source, ...await withLedger(plan, source, planQuery, ledger, asOf) }
   }))
   if (planned.every(({ plan }) => plan.status === 'unaligned')) {
     throw new UsageError('UNALIGNED_QUERY', `no selected source can deliver exact ${query.granularity} buckets in ${query.zone}`, {
@@ -155,7 +156,7 @@ function valueTooLarge (error: UnsafeSumError, query: UsageQuery): UsageError {
  * instant they have nothing to answer.
  */
 async function withLedger (
-  plan: SourcePlan, source: SelectedSource, ledger: UsageLedger | null, asOf: number | null
+  plan: SourcePlan, source: SelectedSource, query: Pick<PlanQuery, 'groupBy' | 'filters'>, ledger: UsageLedger | null, asOf: number | null
 ): Promise<{ plan: SourcePlan, share: LedgerShare | null }> {
   if (plan.status !== 'planned' || (ledger === null && asOf === null)) return { plan, share: null }
   const { config, adapter } = source.runtime
@@ -175,8 +176,9 @@ async function withLedger (
     }
     return { plan: { ...plan, calls: [] }, share }
   }
+  const variants = rolledUpVariants(adapter, config.settings, plan.grid, query) ?? plan.variants
   const share = await shareFromLedger({
-    ledger, sourceId: config.id, grid: plan.grid, variants: plan.variants, spans: plan.spans, longestWindowMs: longestWindowMs(adapter, plan.grid), asOf
+    ledger, sourceId: config.id, grid: plan.grid, variants, spans: plan.spans, longestWindowMs: longestWindowMs(adapter, plan.grid), asOf
   })
   return { plan: { ...plan, calls: share.calls }, share }
 }
