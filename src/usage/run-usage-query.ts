@@ -253,10 +253,15 @@ async function runSource (
       else report.cachedCalls++
       const fetched = gaps === null || plan.grid === null ? result.value.result.records : gapRecords(result.value.result, gaps, plan.grid)
       if (gaps !== null && plan.grid !== null && ledger !== null && share?.problem === null) {
-        const write = settledWrite({
-          sourceId: config.id, call, gaps, grid: plan.grid, result: result.value.result, fetchedAt: cachedAt ?? now, settleDelayMs: executor.settleDelayMs, unitOf
-        })
-        if (write !== null) writes.push(ledger.writeSettled(write))
+        // A write refused before it starts (an inexact record) is a lost write like any other, never the answer's failure.
+        try {
+          const write = settledWrite({
+            sourceId: config.id, call, gaps, grid: plan.grid, result: result.value.result, fetchedAt: cachedAt ?? now, settleDelayMs: executor.settleDelayMs, unitOf
+          })
+          if (write !== null) writes.push(ledger.writeSettled(write))
+        } catch (error) {
+          writes.push(Promise.reject(error))
+        }
       }
       for (const record of fetched) {
         if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
