@@ -9,6 +9,7 @@ import type { CoveredBucket, LedgerRangeRead, SettledCallWrite, SettledWriteResu
 import { settledBuckets } from '../ledger/settled-buckets.js'
 import { floorToGrid, listGridBuckets, type NativeGrid, type TimeRange } from '../time/index.js'
 import { callKey, ledgerVariantKey } from './call-keys.js'
+import { mergeRanges } from './deadline-warning.js'
 import { gapWindows, type GapBucket } from './gap-windows.js'
 import type { SourceSpan } from './merge-series.js'
 import type { CoverageSpan } from './plan-source.js'
@@ -109,7 +110,7 @@ export async function shareFromLedger (input: LedgerShareInput): Promise<LedgerS
       share.gapsByCall.set(call.key, toFetch.filter(bucket => bucket.start >= window.from && bucket.end <= window.to))
     }
   })
-  share.notInLedger = mergeRuns(share.notInLedger)
+  share.notInLedger = mergeRanges(share.notInLedger)
   share.spans.push(...share.notInLedger.map(run => ({ ...run, status: 'not_in_ledger' as const })))
   share.restated = [...restated].sort((left, right) => left - right)
   if (outOfRange.length > 0) {
@@ -157,16 +158,5 @@ export function settledWrite (input: {
 
 /** Contiguous buckets (in start order) joined into ranges. */
 export function runsOf (buckets: readonly GapBucket[]): TimeRange[] {
-  return mergeRuns(buckets.map(bucket => ({ from: bucket.start, to: bucket.end })))
-}
-
-function mergeRuns (ranges: readonly TimeRange[]): TimeRange[] {
-  const sorted = [...ranges].sort((left, right) => left.from - right.from)
-  const runs: TimeRange[] = []
-  for (const range of sorted) {
-    const last = runs[runs.length - 1]
-    if (last !== undefined && range.from <= last.to) last.to = Math.max(last.to, range.to)
-    else runs.push({ ...range })
-  }
-  return runs
+  return mergeRanges(buckets.map(bucket => ({ from: bucket.start, to: bucket.end })))
 }
