@@ -59,7 +59,7 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
   const now = Date.now()
   const clock = fixedClock(now)
   const config = loadConfig({ ...options.environment, USAGE_SIMULATOR_LATENCY_MS: '0' })
-  const runtime = await createRuntime({ config, clock })
+  const runtime = await createRuntime({ config, clock, overrides: { ledger: false } })
   const signal = new AbortController().signal
   let replayRuntime: Runtime | undefined
   try {

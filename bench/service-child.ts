@@ -35,7 +35,8 @@ async function main (): Promise<void> {
   const runtime = await createRuntime({
     config,
     clock: systemClock,
-    overrides: { onCall: entry => { calls.push({ ...entry, endedAt: performance.now() }) } }
+    // No ledger: the bench measures the provider path as before (the ledger's own figures: npm run bench:ledger).
+    overrides: { ledger: false, onCall: entry => { calls.push({ ...entry, endedAt: performance.now() }) } }
   })
 
   // What server.ts passes, without the logger: the bench measures the code path, not log output. No API keys

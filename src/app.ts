@@ -32,6 +32,7 @@ import { BUILT_IN_QUERY_DEFAULTS, type QueryDefaults } from './schemas/usage-que
 import type { QueryLimits } from './usage/query-limits.js'
 import type { CorsOrigins } from './http/cors-origins.js'
 import type { RuntimeSource } from './usage/source-executor.js'
+import type { LedgerConnection } from './ledger/ledger-connection.js'
 
 export interface AppOptions {
   sources: readonly RuntimeSource[]
@@ -51,6 +52,8 @@ export interface AppOptions {
   corsOrigins?: CorsOrigins
   /** Health of the Redis replicas share, for /readyz; none configured when omitted. */
   redisHealth?: Runtime['redisHealth']
+  /** The usage ledger, read first by every query; none (the default) when the deployment keeps none. */
+  ledger?: LedgerConnection | null
   /** Scrubs secrets from what the app answers; by default one that knows the sources' secrets. */
   redactor?: SecretRedactor
   /** The runtime's metrics; a fresh registry when omitted. */
@@ -73,7 +76,8 @@ export function appOptionsFor (config: ServiceConfig, runtime: Runtime, clock: C
     apiKeys: new ApiKeySet(config.apiKeyDigests),
     metricsPublic: config.metricsPublic,
     corsOrigins: config.corsOrigins,
-    redisHealth: runtime.redisHealth
+    redisHealth: runtime.redisHealth,
+    ledger: runtime.ledger
   }
 }
 
@@ -109,10 +113,17 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock,
     requestTimeoutMs: options.requestTimeoutMs,
     limits: options.limits ?? {},
-    redactor
+    redactor,
+    ledger: options.ledger ?? null
   })
-  await app.register(healthRoutes, { isReady: () => options.sources.length > 0, sourceCount: options.sources.length, redisHealth: options.redisHealth })
-  await app.register(catalogRoute, { catalog, sources: options.sources })
+  const ledger = options.ledger ?? null
+  await app.register(healthRoutes, {
+    isReady: () => options.sources.length > 0,
+    sourceCount: options.sources.length,
+    redisHealth: options.redisHealth,
+    ledgerHealth: () => ledger?.status ?? null
+  })
+  await app.register(catalogRoute, { catalog, sources: options.sources, ledger })
   await app.register(metricsRoute, { metrics })
   await app.register(usageRoute, { catalog, clock: options.clock, queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })
   await app.register(explorerRoute, { queryDefaults: options.queryDefaults ?? BUILT_IN_QUERY_DEFAULTS })

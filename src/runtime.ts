@@ -19,6 +19,9 @@ import { CallCache } from './usage/call-cache.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './usage/retry-policy.js'
 import type { SourceAdapter, SourceConfig } from './usage/source-adapter.js'
 import { createSourceExecutor, type ExecutorServices, type RuntimeSource } from './usage/source-executor.js'
+import { LedgerConnection } from './ledger/ledger-connection.js'
+import type { LedgerStore } from './ledger/ledger-store.js'
+import type { StoreLocation } from './ledger/store-url.js'
 
 export interface Runtime {
   sources: RuntimeSource[]
@@ -28,6 +31,8 @@ export interface Runtime {
   embedded: EmbeddedSources | null
   /** Health of the Redis the replicas share, or null when none is configured (everything in-process). */
   redisHealth: () => RedisHealth | null
+  /** The usage ledger every query reads first; null when none is kept (tests unless they ask for one). */
+  ledger: LedgerConnection | null
   close(): Promise<void>
 }
 
@@ -49,6 +54,11 @@ export interface RuntimeOverrides {
   onCall?: ExecutorServices['onCall']
   /** By default a registry with the process metrics, as the server exposes. */
   metrics?: UsageMetrics
+  /**
+   * The usage ledger instead of the configured one (USAGE_STORE_URL): a place to open (with its schema), a store
+   * already open (closed with the runtime), or false for none.
+   */
+  ledger?: false | { location: StoreLocation, schema?: string } | LedgerStore
 }
 
 export interface RuntimeOptions {
@@ -85,6 +95,7 @@ export async function createRuntime ({ config = loadConfig({}), clock, logger, o
     retry: overrides.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
     onCall: overrides.onCall
   }
+  const ledger = await openLedger(overrides.ledger, config, clock, logger)
   const adapters = new Map((overrides.adapters ?? []).map(adapter => [adapter.kind, adapter]))
   const sources = sourceConfigs.map(source => {
     const adapter = adapters.get(source.kind) ?? findAdapter(source.kind)
@@ -97,12 +108,24 @@ export async function createRuntime ({ config = loadConfig({}), clock, logger, o
     budgets,
     embedded,
     redisHealth: () => sharing?.connection.health ?? null,
+    ledger,
     close: async () => {
+      await ledger?.close()
       await ownHttp?.close()
       await embedded?.close()
       await sharing?.close()
     }
   }
+}
+
+/** The configured ledger unless overridden; unreachable is no boot failure (see LedgerConnection). */
+async function openLedger (
+  override: RuntimeOverrides['ledger'], config: ServiceConfig, clock: Clock, logger: RuntimeOptions['logger']
+): Promise<LedgerConnection | null> {
+  if (override === false) return null
+  if (override === undefined) return await LedgerConnection.open({ location: config.store, clock, logger })
+  if ('location' in override) return await LedgerConnection.open({ location: override.location, schema: override.schema, clock, logger })
+  return LedgerConnection.of(override)
 }
 
 export { type UpstreamHttp }

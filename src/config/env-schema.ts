@@ -54,7 +54,10 @@ const shape = {
   USAGE_REDIS_URL: optionalText,
   // Several deployments (or test runs) sharing one Redis keep apart by prefix.
   USAGE_REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'expected 1 to 128 letters, digits, : _ . -').default('usage:'),
-  USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1)
+  USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1),
+
+  // The usage ledger: checked further by parseStoreUrl at load (unset: pglite:./data/ledger); may hold a password.
+  USAGE_STORE_URL: optionalText
 }
 
 export const envSchema = z.object(

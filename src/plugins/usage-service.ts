@@ -19,6 +19,7 @@ import { toJsonResponse } from '../usage/format-answer.js'
 import type { QueryLimits } from '../usage/query-limits.js'
 import { runUsageQuery } from '../usage/run-usage-query.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
+import type { UsageLedger } from '../usage/source-ledger.js'
 
 export type { AnswerFormat }
 
@@ -37,6 +38,8 @@ export interface UsageServiceOptions {
   requestTimeoutMs: number
   limits: Partial<QueryLimits>
   redactor: SecretRedactor
+  /** Read before any upstream call, written after; none when the deployment keeps no ledger. */
+  ledger?: UsageLedger | null
 }
 
 declare module 'fastify' {
@@ -67,7 +70,8 @@ export function createUsageService (options: UsageServiceOptions): UsageService 
         signal: AbortSignal.timeout(timeoutMs),
         deadlineAt: performance.now() + timeoutMs,
         limits: options.limits,
-        redactor: options.redactor
+        redactor: options.redactor,
+        ledger: options.ledger ?? null
       })
       checkVerdict(answer, query, timeoutMs)
       const response = toJsonResponse(answer, query, answer.now, options.catalog)

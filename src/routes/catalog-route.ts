@@ -6,8 +6,17 @@ import { catalogResponseSchema, type CatalogResponse } from '../schemas/catalog-
 import { errorResponses, EVERY_ROUTE_ERRORS, jsonResponse } from '../schemas/response-documents.js'
 import type { Catalog } from '../usage/catalog.js'
 import type { RuntimeSource } from '../usage/source-executor.js'
+import type { LedgerConnection } from '../ledger/ledger-connection.js'
+import { withLedgerHoldings } from './catalog-ledger.js'
 
-export const catalogRoute: FastifyPluginAsync<{ catalog: Catalog, sources: readonly RuntimeSource[] }> = async (app, options) => {
+export interface CatalogRouteOptions {
+  catalog: Catalog
+  sources: readonly RuntimeSource[]
+  /** What the usage ledger holds per source is read at each request; none when no ledger is kept. */
+  ledger?: LedgerConnection | null
+}
+
+export const catalogRoute: FastifyPluginAsync<CatalogRouteOptions> = async (app, options) => {
   const catalog = catalogResponse(options.catalog, options.sources)
   app.withTypeProvider<ZodTypeProvider>().get('/usage/catalog', {
     schema: {
@@ -17,7 +26,7 @@ export const catalogRoute: FastifyPluginAsync<{ catalog: Catalog, sources: reado
       querystring: z.object({}).strict(),
       response: { 200: jsonResponse('The catalog of this deployment.', catalogResponseSchema), ...errorResponses([...EVERY_ROUTE_ERRORS, 'INVALID_QUERY', 'UNAUTHORIZED']) }
     }
-  }, async () => catalog)
+  }, async () => await withLedgerHoldings(catalog, options.ledger ?? null))
 }
 
 /** The catalog as GET /usage/catalog answers it: what the registered kinds report, and the configured sources. */
@@ -58,7 +67,9 @@ export function catalogResponse (catalog: Catalog, sources: readonly RuntimeSour
       endpoint: new URL(config.endpoint).host,
       qps: config.qps,
       concurrency: config.concurrency,
-      simulated: config.simulated
-    }))
+      simulated: config.simulated,
+      ledger: null
+    })),
+    ledger: { status: 'off', reason: null }
   }
 }

@@ -82,6 +82,9 @@ const rawUsageQuerySchema = z.object({
   groupBy: list('groupBy', `Dimensions to split series by: ${DIMENSIONS.join(', ')}.`),
   format: text('format', 'json (default); csv (one row per point); rows (flat JSON, one object per point); focus (CSV with FinOps FOCUS column names). Accept: text/csv also selects csv. csv, rows and focus carry X-Usage-Complete and X-Usage-Warnings headers.').meta({ enum: [...ANSWER_FORMATS] }).optional(),
   strict: text('strict', 'true: any source that cannot deliver fails the request with 502, and the deadline passing with 504. Default false.').meta({ type: 'boolean' }).optional(),
+  asOf: text('asOf', 'RFC 3339 date-time with an offset (2026-12-01T00:00:00Z), not in the future: answer from the usage ledger only, as it was at that instant ' +
+    '(a billing rerun gets the same numbers again; no provider is called). Buckets the ledger did not hold then are null, with a not_in_ledger warning. ' +
+    'Refused when the deployment keeps no ledger.').optional(),
   timeout: text('timeout', `Deadline of this request in seconds, 1 to ${MAX_TIMEOUT_SECONDS}. Default set by the service (30). Past it: what was obtained, complete=false, its points incomplete and a deadline_exceeded warning (with strict=true: 504).`)
     .meta({ type: 'number', minimum: 1, maximum: MAX_TIMEOUT_SECONDS }).optional(),
   ...filterShape
@@ -136,6 +139,7 @@ function parseUsageQuery (
   const format = raw.format === undefined ? null : parseEnum(raw.format, 'format', ANSWER_FORMATS, 'json', problem)
   const strict = parseEnum(raw.strict, 'strict', ['true', 'false'] as const, 'false', problem) === 'true'
   const timeoutMs = parseTimeout(raw.timeout, problem)
+  const asOf = parseAsOf(raw.asOf, now, problem)
   return {
     from: from ?? 0,
     to: to ?? 0,
@@ -146,8 +150,32 @@ function parseUsageQuery (
     filters,
     strict,
     format,
-    timeoutMs
+    timeoutMs,
+    asOf
   }
+}
+
+/**
+ * Only an absolute RFC 3339 date-time: an answer as of an instant is for reproducing it later, and a relative
+ * time or a date in some zone would name another instant tomorrow or elsewhere. A future instant is refused,
+ * not clamped: the ledger cannot know it yet, and a clamped answer would change until then.
+ */
+function parseAsOf (value: string | undefined, now: number, problem: IssueSink): number | null {
+  if (value === undefined) return null
+  const parsed = parseBoundary(value, 'UTC', now)
+  if (!parsed.ok || parsed.form !== 'date-time') {
+    problem('asOf', `'${clip(value)}' is not accepted; give an RFC 3339 date-time with an offset, e.g. 2026-12-01T00:00:00Z`)
+    return null
+  }
+  if (parsed.instant < EARLIEST_QUERY_INSTANT) {
+    problem('asOf', `'${clip(value)}' is out of range: asOf must be an instant ${ACCEPTED_INSTANTS}`)
+    return null
+  }
+  if (parsed.instant > now) {
+    problem('asOf', `'${clip(value)}' is in the future (the service clock reads ${new Date(now).toISOString()}); the ledger can only answer as of an instant that has passed`)
+    return null
+  }
+  return parsed.instant
 }
 
 function parseInstant (text: string, parameter: string, zone: string, now: number, problem: IssueSink): number | null {

@@ -2,6 +2,7 @@ import { UNITS } from '../usage/source-adapter.js'
 /** GET /usage JSON answer, documented in OpenAPI and checked against real answers in tests. */
 import { z } from 'zod'
 import type { UsageResponse } from '../usage/usage-response.js'
+import { WARNING_TYPES } from '../usage/usage-query.js'
 
 /**
  * Documented as `format: date-time` (RFC 3339) and checked as such wherever tests read answers. zod would also write
@@ -36,6 +37,7 @@ export const sourceReportSchema = z.object({
   status: z.enum(['ok', 'partial', 'failed', 'unaligned', 'out_of_range']),
   calls: z.number().int().describe('Upstream calls made for this answer (retries not counted separately).'),
   cachedCalls: z.number().int().describe('Upstream answers reused from the cache instead of calling.'),
+  ledgerBuckets: z.number().int().describe('Native buckets answered from the usage ledger instead of calling (counted per upstream call variant).'),
   simulated: z.boolean().describe('True when the source is one of this service\'s simulated providers.'),
   error: z.object({
     code: z.string(),
@@ -47,7 +49,9 @@ export const sourceReportSchema = z.object({
 }).meta({ id: 'SourceReport' })
 
 export const warningSchema = z.object({
-  type: z.enum(['unaligned', 'out_of_range', 'source_failed', 'deadline_exceeded', 'filter_unsupported', 'group_unsupported', 'metric_unavailable']),
+  type: z.enum(WARNING_TYPES).describe('ledger_unavailable: the usage ledger could not be read or written, the answer comes from the providers (with asOf: its buckets are null). ' +
+    'restated: the message names buckets whose settled value the provider changed after it was first final (the answer has the latest). ' +
+    'not_in_ledger: with asOf, buckets the ledger did not hold at that instant are null.'),
   source: z.string().nullable(),
   message: z.string(),
   suggestedZones: z.array(z.string()).optional()

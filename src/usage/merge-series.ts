@@ -6,7 +6,8 @@ import type { Bucket, TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import type { UsageRecord } from './source-adapter.js'
 
-export type SourceSpanStatus = 'ok' | 'failed' | 'out_of_range' | 'unaligned' | 'future'
+/** `not_in_ledger`: an as-of answer, and the ledger did not hold the bucket at that instant. */
+export type SourceSpanStatus = 'ok' | 'failed' | 'out_of_range' | 'unaligned' | 'future' | 'not_in_ledger'
 
 export interface SourceSpan extends TimeRange {
   status: SourceSpanStatus

@@ -6,7 +6,7 @@ import {
   bucketsAlignToGrid, ceilToGrid, floorToGrid, suggestAlignedZones,
   type Bucket, type Granularity, type NativeGrid, type TimeRange
 } from '../time/index.js'
-import type { Dimension } from './source-adapter.js'
+import type { CallVariant, Dimension } from './source-adapter.js'
 import type { SourceAdapter, SourceConfig, UpstreamCall } from './source-adapter.js'
 import { callKey } from './call-keys.js'
 
@@ -31,7 +31,7 @@ export interface CoverageSpan extends TimeRange {
 
 export type SourcePlan =
   | { status: 'unaligned', message: string, suggestedZones: string[] }
-  | { status: 'planned', grid: NativeGrid | null, calls: UpstreamCall[], spans: CoverageSpan[] }
+  | { status: 'planned', grid: NativeGrid | null, calls: UpstreamCall[], spans: CoverageSpan[], variants: Array<CallVariant<any>> }
 
 export function planSource (adapter: SourceAdapter<any>, source: SourceConfig<any>, query: PlanQuery): SourcePlan {
   const grid = chooseGrid(adapter, query.buckets)
@@ -47,7 +47,7 @@ export function planSource (adapter: SourceAdapter<any>, source: SourceConfig<an
       calls.push({ window, grid, variant, key: callKey(source.id, window, grid, variant) })
     }
   }
-  return { status: 'planned', grid, calls, spans }
+  return { status: 'planned', grid, calls, spans, variants }
 }
 
 /** The coarsest native grid of which every requested bucket is an exact union; null for kinds without buckets. */
@@ -107,10 +107,15 @@ function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, spa
       return parts
     })
   }
-  const longest = floorToGrid(adapter.limits.maxSpanMs, { ...grid, offsetMs: 0 })
+  const longest = longestWindowMs(adapter, grid)
   const windows: TimeRange[] = []
   for (let from = span.from; from < span.to; from += longest) {
     windows.push({ from, to: Math.min(from + longest, span.to) })
   }
   return windows
+}
+
+/** The longest window one call may ask for: the span limit, down to whole native buckets. */
+export function longestWindowMs (adapter: SourceAdapter<any>, grid: NativeGrid): number {
+  return floorToGrid(adapter.limits.maxSpanMs, { ...grid, offsetMs: 0 })
 }

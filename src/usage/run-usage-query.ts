@@ -8,12 +8,15 @@ import { UsageError, UpstreamError, isUsageError } from '../errors.js'
 import { formatInstant, widenRange, type TimeRange } from '../time/index.js'
 import type { Dimension } from './source-adapter.js'
 import { MisalignedRecordError, UnsafeSumError, mergeSeries, type SourceOutcome, type SourceSpan } from './merge-series.js'
-import { planSource, type SourcePlan } from './plan-source.js'
+import { longestWindowMs, planSource, type PlanQuery, type SourcePlan } from './plan-source.js'
+import { rolledUpVariants } from './kept-variants.js'
+import { gapRecords, settledWrite, shareFromLedger, runsOf, type LedgerShare, type UsageLedger } from './source-ledger.js'
+import { ledgerWarnings } from './ledger-warnings.js'
 import { deadlineFailure, deadlineWarning, mergeRanges, type DeadlineCut } from './deadline-warning.js'
 import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, listBucketsWithin, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
 import { IDENTITY_DIMENSIONS, selectSources, sourceIdentity, type SelectedSource } from './select-sources.js'
-import type { UsageRecord } from './source-adapter.js'
+import { CANONICAL_METRICS, type SourceAdapter, type UsageRecord } from './source-adapter.js'
 import type { RuntimeSource } from './source-executor.js'
 import type { Filters, SourceErrorReport, SourceReport, UpstreamPart, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
 
@@ -31,6 +34,11 @@ export interface RunOptions {
   limits?: Partial<QueryLimits>
   /** Scrubs secrets from provider error messages; by default one that knows the sources' secrets. */
   redactor?: SecretRedactor
+  /**
+   * The usage ledger, read before any call and written after: null or absent when the deployment keeps none
+   * (then `asOf` is refused).
+   */
+  ledger?: UsageLedger | null
 }
 
 interface SourceRun {
@@ -40,6 +48,10 @@ interface SourceRun {
   report: SourceReport
   upstream: UpstreamPart[]
   deadlineCut: DeadlineCut
+  /** What the ledger answered and what it was asked to keep; null when the ledger took no part. */
+  ledger: LedgerShare | null
+  /** Why settled buckets fetched for this answer could not be kept, or null. */
+  writeProblem: string | null
 }
 
 export async function runUsageQuery (query: UsageQuery, options: RunOptions): Promise<UsageAnswer> {
@@ -51,6 +63,13 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   const limits = resolveLimits(options.limits)
   const redactor = options.redactor ?? SecretRedactor.forCredentials(options.sources.map(source => source.config.credentials))
   checkRange(query.from, query.to, limits)
+  const asOf = query.asOf ?? null
+  const ledger = options.ledger ?? null
+  if (asOf !== null && ledger === null) {
+    throw new UsageError('INVALID_QUERY', 'asOf answers from the usage ledger, and this deployment keeps none (USAGE_STORE_URL)', {
+      details: [{ parameter: 'asOf', message: 'this deployment keeps no usage ledger; leave asOf out' }]
+    })
+  }
   const range = widenRange({ from: query.from, to: query.to }, query.granularity, query.zone)
   const buckets = listBucketsWithin(range, query.granularity, query.zone, limits)
 
@@ -68,7 +87,10 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
   checkEstimatedPoints(selected, query.groupBy, IDENTITY_DIMENSIONS, buckets.length, limits)
 
   const planQuery = { range, buckets, granularity: query.granularity, zone: query.zone, groupBy: query.groupBy, filters: pushdownFilters(query.filters), now }
-  const planned = selected.map(source => ({ source, plan: planSource(source.runtime.adapter, source.runtime.config, planQuery) }))
+  const planned = await Promise.all(selected.map(async source => {
+    const plan = planSource(source.runtime.adapter, source.runtime.config, planQuery)
+    return { source, ...await withLedger(plan, source, planQuery, ledger, asOf) }
+  }))
   if (planned.every(({ plan }) => plan.status === 'unaligned')) {
     throw new UsageError('UNALIGNED_QUERY', `no selected source can deliver exact ${query.granularity} buckets in ${query.zone}`, {
       details: planned.map(({ source, plan }) => ({
@@ -81,8 +103,9 @@ export async function runUsageQuery (query: UsageQuery, options: RunOptions): Pr
 
   checkPlannedCalls(planned, limits)
 
-  const runs = await Promise.all(planned.map(({ source, plan }) => runSource(source, plan, query, range, now, options, redactor)))
+  const runs = await Promise.all(planned.map(({ source, plan, share }) => runSource(source, plan, share, query, range, now, options, redactor, ledger)))
   for (const run of runs) warnings.push(...sourceWarnings(run, query))
+  warnings.push(...ledgerWarnings(runs.map(run => ({ source: run.selected.runtime.config.id, share: run.ledger, writeProblem: run.writeProblem })), query.zone, asOf))
 
   let series
   try {
@@ -128,6 +151,39 @@ function valueTooLarge (error: UnsafeSumError, query: UsageQuery): UsageError {
     })
 }
 
+/**
+ * Reads the ledger for a source with native buckets and replaces the planned calls by the calls for what it lacks.
+ * Without a ledger (and without asOf) the plan stays as it is. Kinds without native buckets are not kept: as of an
+ * instant they have nothing to answer.
+ */
+async function withLedger (
+  plan: SourcePlan, source: SelectedSource, query: Pick<PlanQuery, 'groupBy' | 'filters'>, ledger: UsageLedger | null, asOf: number | null
+): Promise<{ plan: SourcePlan, share: LedgerShare | null }> {
+  if (plan.status !== 'planned' || (ledger === null && asOf === null)) return { plan, share: null }
+  const { config, adapter } = source.runtime
+  if (plan.grid === null) {
+    if (asOf === null) return { plan, share: null }
+    const notInLedger = plan.spans.filter(span => span.status !== 'future').map(span => ({ from: span.from, to: span.to }))
+    const share: LedgerShare = {
+      calls: [],
+      gapsByCall: new Map(),
+      records: [],
+      ledgerBuckets: 0,
+      restated: [],
+      outOfRange: null,
+      problem: null,
+      notInLedger,
+      spans: notInLedger.map(range => ({ ...range, status: 'not_in_ledger' as const }))
+    }
+    return { plan: { ...plan, calls: [] }, share }
+  }
+  const variants = rolledUpVariants(adapter, config.settings, plan.grid, query) ?? plan.variants
+  const share = await shareFromLedger({
+    ledger, sourceId: config.id, grid: plan.grid, variants, spans: plan.spans, longestWindowMs: longestWindowMs(adapter, plan.grid), asOf
+  })
+  return { plan: { ...plan, calls: share.calls }, share }
+}
+
 /** Provider and source are applied by selection; the rest go to the adapters. */
 function pushdownFilters (filters: Filters): Filters {
   const rest: Filters = {}
@@ -138,8 +194,8 @@ function pushdownFilters (filters: Filters): Filters {
 }
 
 async function runSource (
-  selected: SelectedSource, plan: SourcePlan, query: UsageQuery, range: TimeRange, now: number,
-  { signal, deadlineAt }: Pick<RunOptions, 'signal' | 'deadlineAt'>, redactor: SecretRedactor
+  selected: SelectedSource, plan: SourcePlan, share: LedgerShare | null, query: UsageQuery, range: TimeRange, now: number,
+  { signal, deadlineAt }: Pick<RunOptions, 'signal' | 'deadlineAt'>, redactor: SecretRedactor, ledger: UsageLedger | null
 ): Promise<SourceRun> {
   const { config, adapter, executor } = selected.runtime
   const identity = sourceIdentity(selected.runtime)
@@ -152,6 +208,7 @@ async function runSource (
     status: 'ok',
     calls: 0,
     cachedCalls: 0,
+    ledgerBuckets: share?.ledgerBuckets ?? 0,
     simulated: config.simulated,
     error: null,
     outOfRange: null
@@ -159,7 +216,7 @@ async function runSource (
   if (plan.status === 'unaligned') {
     report.status = 'unaligned'
     const outcome: SourceOutcome = { ...base, records: [], spans: [{ from: range.from, to: range.to, status: 'unaligned' }] }
-    return { selected, plan, outcome, report, upstream: [], deadlineCut: { source: config.id, cutCalls: 0, calls: 0, ranges: [] } }
+    return { selected, plan, outcome, report, upstream: [], deadlineCut: { source: config.id, cutCalls: 0, calls: 0, ranges: [] }, ledger: null, writeProblem: null }
   }
 
   // Classified as each call fails: a failure after the deadline is the deadline's only if it happened after it.
@@ -167,22 +224,47 @@ async function runSource (
     .catch((reason: unknown) => { throw deadlineFailure(reason, signal) })))
   const upstream: UpstreamPart[] = []
   const records: UsageRecord[] = []
+  // With the ledger, its share tiles everything before the future span; the planner's spans say only what is to come.
   const spans: SourceSpan[] = plan.spans
-    .filter(span => span.status !== 'planned')
+    .filter(span => span.status !== 'planned' && (share === null || span.status === 'future'))
     .map(span => ({ from: span.from, to: span.to, status: span.status as SourceSpan['status'] }))
+  if (share !== null) {
+    spans.push(...share.spans)
+    for (const record of share.records) {
+      if (selected.metrics.has(record.metric) && matchesFilters(record, query.filters)) records.push(record)
+    }
+  }
+  const writes: Array<Promise<unknown>> = []
+  const unitOf = unitsOf(adapter)
   let failedCalls = 0
   let firstError: unknown = null
   const cutWindows: TimeRange[] = []
   results.forEach((result, index) => {
     const call = plan.calls[index]!
-    // One span per call: a window whose other variants succeeded still delivers what they obtained.
-    spans.push({ from: call.window.from, to: call.window.to, status: result.status === 'fulfilled' ? 'ok' : 'failed' })
+    // One span per call: a window whose other variants succeeded still delivers what they obtained. With the
+    // ledger, a call delivers only the buckets it was made for; the ledger answers the others of its window.
+    const gaps = share?.gapsByCall.get(call.key) ?? null
+    const status = result.status === 'fulfilled' ? 'ok' as const : 'failed' as const
+    if (gaps === null) spans.push({ from: call.window.from, to: call.window.to, status })
+    else spans.push(...runsOf(gaps).map(run => ({ ...run, status })))
     const cachedAt = result.status === 'fulfilled' ? result.value.cachedAt : null
     upstream.push({ source: config.id, key: call.key, cachedAt })
     if (result.status === 'fulfilled') {
       if (cachedAt === null) report.calls++
       else report.cachedCalls++
-      for (const record of result.value.result.records) {
+      const fetched = gaps === null || plan.grid === null ? result.value.result.records : gapRecords(result.value.result, gaps, plan.grid)
+      if (gaps !== null && plan.grid !== null && ledger !== null && share?.problem === null) {
+        // A write refused before it starts (an inexact record) is a lost write like any other, never the answer's failure.
+        try {
+          const write = settledWrite({
+            sourceId: config.id, call, gaps, grid: plan.grid, result: result.value.result, fetchedAt: cachedAt ?? now, settleDelayMs: executor.settleDelayMs, unitOf
+          })
+          if (write !== null) writes.push(ledger.writeSettled(write))
+        } catch (error) {
+          writes.push(Promise.reject(error))
+        }
+      }
+      for (const record of fetched) {
         if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
         // Not copied to add provider and source: the merger takes those from the outcome's identity. Copying every
         // record (often cached, so the same ones again) was a large part of a cached answer's time and garbage.
@@ -196,16 +278,33 @@ async function runSource (
     }
   })
 
-  const outOfRange = plan.spans.find(span => span.status === 'out_of_range')
+  // Written before answering, so that the next query (or a restart) finds them; a store that fails costs a warning, never the answer.
+  const written = await Promise.allSettled(writes)
+  const failedWrite = written.find(outcome => outcome.status === 'rejected')
+  const writeProblem = failedWrite === undefined ? null : messageOf(failedWrite.reason)
+
+  const outOfRange = share === null ? plan.spans.find(span => span.status === 'out_of_range') : share.outOfRange
   if (outOfRange) report.outOfRange = { from: outOfRange.from, to: outOfRange.to }
   if (firstError !== null) {
     report.error = redactor.deep(errorReport(firstError))
-    report.status = failedCalls === plan.calls.length ? 'failed' : 'partial'
+    report.status = failedCalls === plan.calls.length && report.ledgerBuckets === 0 ? 'failed' : 'partial'
   } else if (outOfRange) {
     report.status = 'out_of_range'
+  } else if (share !== null && share.notInLedger.length > 0) {
+    report.status = 'partial'
   }
   const deadlineCut = { source: config.id, cutCalls: cutWindows.length, calls: plan.calls.length, ranges: mergeRanges(cutWindows) }
-  return { selected, plan, outcome: { ...base, records, spans }, report, upstream, deadlineCut }
+  return { selected, plan, outcome: { ...base, records, spans }, report, upstream, deadlineCut, ledger: share, writeProblem }
+}
+
+/** Each metric's canonical unit, as the ledger files it. */
+function unitsOf (adapter: SourceAdapter<unknown>): (metric: string) => string {
+  const units = new Map([...CANONICAL_METRICS, ...adapter.extraMetrics ?? []].map(metric => [metric.name, metric.unit as string]))
+  return metric => units.get(metric) ?? 'provider_unit'
+}
+
+function messageOf (error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** A record is kept only if it carries every filtered dimension with an allowed value. */

@@ -127,6 +127,12 @@ export interface CallVariant<Parameters extends JsonValue = Readonly<Record<stri
   dimensions: Readonly<Record<string, string>>
 }
 
+/** See SourceAdapter.ledgerVariant. */
+export interface LedgerVariant<Parameters extends JsonValue = any> {
+  variant: CallVariant<Parameters>
+  dimensions: readonly Dimension[]
+}
+
 export interface UpstreamCall<Parameters extends JsonValue = any> {
   window: TimeRange
   grid: NativeGrid | null
@@ -189,6 +195,14 @@ export interface SourceAdapter<Settings = unknown, Parameters extends JsonValue 
   settingsSchema: z.ZodType<Settings>
   /** Pure: the call variants that push the query's filters and grouping down to the API. */
   variants(query: PushdownQuery, settings: Settings): Array<CallVariant<Parameters>>
+  /**
+   * Optional, pure: the finest call variant this kind can afford to keep in the usage ledger on `grid`, and the
+   * dimensions its records always carry. A query that groups and filters only by those (and the source's identity) is
+   * answered by rolling this variant up (its records filtered and summed) instead of fetching its own variants, so
+   * every such query reads and fills one set of kept buckets. The kind promises that rolled up, it answers exactly what
+   * its own variants would. Absent: every query keeps and reads its own variants.
+   */
+  ledgerVariant?(grid: NativeGrid, settings: Settings): LedgerVariant<Parameters>
   /** Makes one upstream call (fresh-signed) and converts the answer to canonical records within the call window. */
   fetch(call: UpstreamCall<Parameters>, context: FetchContext<Settings>): Promise<FetchResult>
 }

@@ -16,6 +16,8 @@ export interface UsageQuery {
   groupBy: readonly Dimension[]
   filters: Filters
   strict: boolean
+  /** Answer from the usage ledger only, as it was at this instant (epoch ms); absent or null: now, from ledger and providers. */
+  asOf?: number | null
 }
 
 export type SourceStatus = 'ok' | 'partial' | 'failed' | 'unaligned' | 'out_of_range'
@@ -38,13 +40,21 @@ export interface SourceReport {
   calls: number
   /** Calls answered from the cache instead. */
   cachedCalls: number
+  /** Native buckets answered from the usage ledger (per call variant) instead of calling. */
+  ledgerBuckets: number
   simulated: boolean
   error: SourceErrorReport | null
   /** The part of the range older than the source's lookback, when there is one. */
   outOfRange: TimeRange | null
 }
 
-export type WarningType = 'unaligned' | 'out_of_range' | 'source_failed' | 'deadline_exceeded' | 'filter_unsupported' | 'group_unsupported' | 'metric_unavailable'
+/** The one list of warning codes (the response schema enumerates the same, checked at compile time). */
+export const WARNING_TYPES = [
+  'unaligned', 'out_of_range', 'source_failed', 'deadline_exceeded', 'filter_unsupported', 'group_unsupported', 'metric_unavailable',
+  'ledger_unavailable', 'restated', 'not_in_ledger'
+] as const
+
+export type WarningType = (typeof WARNING_TYPES)[number]
 
 export interface UsageWarning {
   type: WarningType

@@ -26,7 +26,7 @@ t.test('the runtime makes one budget per account and API from every configured s
     OTHER_AK_ID: 'LTAIotheraccount',
     OTHER_AK_SECRET: 'other-secret-value'
   })
-  const runtime = await createRuntime({ config, clock: fixedClock(0) })
+  const runtime = await createRuntime({ config, clock: fixedClock(0), overrides: { ledger: false } })
   t.teardown(() => runtime.close())
   const budget = (id: string) => runtime.budgets.budgetFor(runtime.sources.find(source => source.config.id === id)!.config)
   t.equal(budget('studio-shanghai'), budget('studio-beijing'), 'one account, one API: one budget, whatever the region or endpoint')

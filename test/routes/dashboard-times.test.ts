@@ -104,7 +104,7 @@ t.test('the deployment default tz and granularity apply when the query names non
 async function embeddedService (t: Test, environment: NodeJS.ProcessEnv) {
   const config = loadConfig(environment)
   const clock = fixedClock(TEST_NOW)
-  const runtime = await createRuntime({ config, clock })
+  const runtime = await createRuntime({ config, clock, overrides: { ledger: false } })
   const app = await buildApp(appOptionsFor(config, runtime, clock))
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(async () => {

@@ -10,7 +10,8 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runt
 
 /** A runtime without the process metrics (tests run many in one process). */
 export async function buildRuntime (t: Test, options: RuntimeOptions): Promise<Runtime> {
-  const runtime = await createRuntime({ ...options, overrides: { metrics: new UsageMetrics(), ...options.overrides } })
+  // No usage ledger unless the test asks for one (overrides.ledger): the suite does not share a data directory.
+  const runtime = await createRuntime({ ...options, overrides: { metrics: new UsageMetrics(), ledger: false, ...options.overrides } })
   t.teardown(() => runtime.close())
   return runtime
 }
@@ -28,6 +29,7 @@ export async function build (t: Test, options: BuildOptions): Promise<{ app: Fas
     metrics: runtime.metrics,
     clock: options.clock,
     requestTimeoutMs: 60_000,
+    ledger: runtime.ledger,
     ...options.app
   })
   // Registered after the runtime's: teardowns run last-in first-out, so requests finish before upstreams close.

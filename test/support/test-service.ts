@@ -11,6 +11,7 @@ import type { SourceAdapter, SourceConfig } from '../../src/usage/source-adapter
 import type { UsageMetrics } from '../../src/observability/usage-metrics.js'
 import type { RetryPolicy } from '../../src/usage/retry-policy.js'
 import type { ExecutorServices } from '../../src/usage/source-executor.js'
+import type { Runtime, RuntimeOverrides } from '../../src/runtime.js'
 import type { ApiKeySet } from '../../src/security/api-keys.js'
 import type { CorsOrigins } from '../../src/http/cors-origins.js'
 import type { QueryLimits } from '../../src/usage/query-limits.js'
@@ -64,6 +65,8 @@ export interface TestServiceOptions {
   logger?: FastifyBaseLogger
   /** Receives one entry per upstream attempt, as the runtime's executors do. */
   onCall?: ExecutorServices['onCall']
+  /** A usage ledger for the runtime (none by default). */
+  ledger?: RuntimeOverrides['ledger']
 }
 
 export type ErrorResponse = z.infer<typeof errorResponseSchema>
@@ -75,6 +78,7 @@ export interface TestService {
   url: string
   clock: ReturnType<typeof fixedClock>
   simulators: Record<string, RunningSimulator>
+  runtime: Runtime
   /** Any answer; `json` is whatever the body parsed to (null when it is not JSON). */
   get(path: string, headers?: Record<string, string>): Promise<ServiceResponse<any>>
   /** An answer whose body must be a usage answer (any status): a test then reads typed fields, never `any`. */
@@ -135,7 +139,8 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
       adapters: specs.map(spec => spec.adapter),
       cache: options.cache,
       retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 },
-      onCall: options.onCall
+      onCall: options.onCall,
+      ...(options.ledger === undefined ? {} : { ledger: options.ledger })
     },
     app: {
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
@@ -155,6 +160,7 @@ export async function startTestService (t: Test, specs: ServiceSourceSpec[], opt
     url: address,
     clock,
     simulators,
+    runtime,
     async get (path, headers = {}) {
       const response = await request(address + path, { headers })
       const text = await response.body.text()

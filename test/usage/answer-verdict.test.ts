@@ -6,7 +6,7 @@ const DAY = 86_400_000
 const FROM = Date.parse('2026-10-01T00:00:00Z')
 
 function source (id: string, overrides: Partial<SourceReport> = {}): SourceReport {
-  return { id, kind: 'fake.kind', provider: 'aliyun', account: null, status: 'ok', calls: 1, cachedCalls: 0, simulated: false, error: null, outOfRange: null, ...overrides }
+  return { id, kind: 'fake.kind', provider: 'aliyun', account: null, status: 'ok', calls: 1, cachedCalls: 0, ledgerBuckets: 0, simulated: false, error: null, outOfRange: null, ...overrides }
 }
 
 function answer (overrides: Partial<UsageAnswer> = {}): UsageAnswer {

@@ -78,6 +78,15 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
     return apps.map(app => ({ parameters: { ...parameters, app }, dimensions: { app } }))
   },
 
+  // Split by every split key: an item per combination (see docs/providers/aliyun-live-producer.md, "SplitBy"), whose
+  // records, filtered and summed, answer any grouping or filter by those keys; `app` is left to its own calls.
+  ledgerVariant (_grid, settings: LiveProducerSettings) {
+    return {
+      variant: { parameters: { RegionId: settings.regionId, SplitBy: SPLIT_NAMES.map(name => SPLIT_DIMENSIONS[name].splitBy).join(',') }, dimensions: {} },
+      dimensions: ['service', 'tier', ...SPLIT_NAMES]
+    }
+  },
+
   async fetch (call, context) {
     const grid = call.grid ?? HOURLY_UTC
     const answer = await callAliyunRpc({
