@@ -6,7 +6,7 @@
  *
  * Why the tag is weak (`W/"…"`, RFC 9110 §8.8.3). A strong tag promises byte-identical representations. Two
  * answers to the same query with the same data are not byte-identical: the JSON answer also says how this copy was
- * made (`sources[].calls`, `sources[].cachedCalls`, `cacheAgeSeconds`), so a dashboard repeating a query gets, say,
+ * made (`sources[].calls`, `sources[].cachedCalls`, `sources[].ledgerBuckets`, `cacheAgeSeconds`), so a dashboard repeating a query gets, say,
  * `calls: 1` and then `cachedCalls: 1`. A strong tag over those bytes changes on every poll and a 304 never comes;
  * a strong tag over the data alone would claim byte equality that does not hold. The same goes for content codings:
  * gzip, brotli and identity copies differ in bytes, and a strong tag shared by them is wrong (§8.8.3.3). A weak tag
@@ -41,7 +41,7 @@ export function entityTagOf (representation: { headers: Record<string, string>, 
  * same data reads the same, whichever upstream calls or cache entries made it.
  */
 export function withoutBookkeeping (response: UsageResponse): UsageResponse {
-  return { ...response, sources: response.sources.map(source => ({ ...source, calls: 0, cachedCalls: 0 })), cacheAgeSeconds: null }
+  return { ...response, sources: response.sources.map(source => ({ ...source, calls: 0, cachedCalls: 0, ledgerBuckets: 0 })), cacheAgeSeconds: null }
 }
 
 /**

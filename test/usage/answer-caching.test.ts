@@ -29,7 +29,7 @@ function answer (): UsageResponse {
       partialTotal: 3600
     }],
     sources: [{
-      id: 'studio', kind: 'aliyun.live-producer', provider: 'aliyun', account: null, status: 'ok', calls: 1, cachedCalls: 0, simulated: true, error: null, outOfRange: null
+      id: 'studio', kind: 'aliyun.live-producer', provider: 'aliyun', account: null, status: 'ok', calls: 1, cachedCalls: 0, ledgerBuckets: 0, simulated: true, error: null, outOfRange: null
     }],
     warnings: [],
     cacheAgeSeconds: null
