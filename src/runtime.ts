@@ -11,6 +11,7 @@ import { startEmbeddedSources, type EmbeddedSources } from './config/embedded-so
 import { loadConfig, type ServiceConfig } from './config/load-config.js'
 import { createUpstreamHttp, type UpstreamHttp } from './http/upstream-http.js'
 import { UsageMetrics } from './observability/usage-metrics.js'
+import type { LedgerStore } from './ledger/index.js'
 import { findAdapter } from './providers/registry.js'
 import type { RedisHealth } from './replicas/redis-connection.js'
 import { startReplicaSharing, type ReplicaSharing } from './replicas/replica-sharing.js'
@@ -28,6 +29,8 @@ export interface Runtime {
   embedded: EmbeddedSources | null
   /** Health of the Redis the replicas share, or null when none is configured (everything in-process). */
   redisHealth: () => RedisHealth | null
+  /** The usage ledger, when one is open (its owner closes it); the sync job runs only with one. */
+  ledger: LedgerStore | null
   close(): Promise<void>
 }
 
@@ -49,6 +52,8 @@ export interface RuntimeOverrides {
   onCall?: ExecutorServices['onCall']
   /** By default a registry with the process metrics, as the server exposes. */
   metrics?: UsageMetrics
+  /** An open ledger store (tests, the ledger CLI). */
+  ledger?: LedgerStore
 }
 
 export interface RuntimeOptions {
@@ -97,6 +102,7 @@ export async function createRuntime ({ config = loadConfig({}), clock, logger, o
     budgets,
     embedded,
     redisHealth: () => sharing?.connection.health ?? null,
+    ledger: overrides.ledger ?? null,
     close: async () => {
       await ownHttp?.close()
       await embedded?.close()

@@ -1,6 +1,7 @@
 /** The one schema of the service's environment. Every variable here is listed in .env.example. */
 import { z } from 'zod'
 import { GRANULARITIES, isValidZone } from '../time/index.js'
+import { DURATION_FORM, parseDurationText } from '../time/duration-text.js'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInteger = z.coerce.number().int().positive()
@@ -54,7 +55,15 @@ const shape = {
   USAGE_REDIS_URL: optionalText,
   // Several deployments (or test runs) sharing one Redis keep apart by prefix.
   USAGE_REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'expected 1 to 128 letters, digits, : _ . -').default('usage:'),
-  USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1)
+  USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1),
+
+  // The ledger's background sync (docs/ledger.md#sync): how often it runs (0: never), and how many recent days of
+  // settled buckets each run asks the providers again, to catch restatements.
+  USAGE_SYNC_INTERVAL: z.string().trim()
+    .refine(text => parseDurationText(text) !== null, `expected ${DURATION_FORM}`)
+    .refine(text => { const ms = parseDurationText(text) ?? 0; return ms === 0 || (ms >= 10_000 && ms <= 7 * 86_400_000) }, 'expected 0 (off) or from 10s to 7d')
+    .default('15m'),
+  USAGE_SYNC_RECHECK_DAYS: z.coerce.number().int('expected a whole number of days').min(0).max(90, 'expected at most 90 days').default(3)
 }
 
 export const envSchema = z.object(

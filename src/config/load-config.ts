@@ -13,6 +13,7 @@ import { parseApiKeyEntries } from '../security/api-keys.js'
 import { parseCorsOrigins, type CorsOrigins } from '../http/cors-origins.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
 import { parseRedisUrl } from '../replicas/redis-settings.js'
+import { parseDurationText } from '../time/duration-text.js'
 
 export interface ServiceConfig {
   port: number
@@ -43,6 +44,8 @@ export interface ServiceConfig {
    * prefix of every key written (USAGE_REDIS_KEY_PREFIX).
    */
   replicas: { redisUrl: string | null, count: number, keyPrefix: string }
+  /** The ledger's background sync: every `intervalMs` (0: off), rechecking the last `recheckDays` days of settled buckets. */
+  sync: { intervalMs: number, recheckDays: number }
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
   sources: SourceConfig[] | 'embedded'
 }
@@ -80,6 +83,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
     replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS, keyPrefix: env.USAGE_REDIS_KEY_PREFIX },
+    sync: { intervalMs: parseDurationText(env.USAGE_SYNC_INTERVAL) ?? 0, recheckDays: env.USAGE_SYNC_RECHECK_DAYS },
     sources: loadSources(env, environment)
   }
 }
