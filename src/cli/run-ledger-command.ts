@@ -28,6 +28,8 @@ export interface LedgerCliIo {
   clock: Clock
   /** Aborted on SIGINT/SIGTERM: calls in flight are cancelled, committed windows stay. */
   signal: AbortSignal
+  /** An open store to use instead of opening USAGE_STORE_URL's (tests running several commands on one store); its owner closes it. */
+  store?: LedgerStore
 }
 
 export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo): Promise<number> {
@@ -63,7 +65,7 @@ export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo
     if (unknown.length > 0) return fail(EXIT.usage, `--source: '${unknown[0]!.slice(0, 64)}' is not a configured source; expected one of ${configured.join(', ')}`)
     const selected = runtime.sources.filter(source => command.sources === null || command.sources.includes(source.config.id))
     const targets = selected.flatMap(source => ledgerTargetOf(source) ?? [])
-    store = await openLedgerStore({ location, clock: io.clock })
+    store = io.store ?? await openLedgerStore({ location, clock: io.clock })
     const output = createStepOutput(io.stdout, text => redactor.text(text))
     const context = { store, clock: io.clock, slots: new SyncSlots(), signal: io.signal }
     try {
@@ -78,7 +80,7 @@ export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo
     if (error instanceof ConfigError) return fail(EXIT.config, `invalid configuration: ${error.message}`)
     return fail(EXIT.failed, error instanceof Error ? error.message : String(error))
   } finally {
-    await store?.close().catch(() => {})
+    if (io.store === undefined) await store?.close().catch(() => {})
     await runtime?.close().catch(() => {})
   }
 }
