@@ -68,6 +68,11 @@ export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo
     store = io.store ?? await openLedgerStore({ location, clock: io.clock })
     const output = createStepOutput(io.stdout, text => redactor.text(text))
     const context = { store, clock: io.clock, slots: new SyncSlots(), signal: io.signal }
+    if (command.command !== 'status') {
+      for (const source of selected.filter(candidate => !targets.some(target => target.source === candidate))) {
+        output.emit({ event: 'not_kept', source: source.config.id, reason: `${source.config.kind} has no native buckets (one total per call): the ledger keeps nothing of it` })
+      }
+    }
     try {
       if (command.command === 'status') return await runStatus(store, selected.map(source => source.config.id), targets, output)
       if (command.command === 'backfill') return await runBackfill(context, targets, command, output)
