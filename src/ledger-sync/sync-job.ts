@@ -102,6 +102,7 @@ export class LedgerSyncJob {
     const sourceId = target.source.config.id
     const context = { store, clock, slots: this.slots, signal: this.stopping.signal }
     try {
+      await store.recordSyncAttempt(sourceId, clock.now())
       const report = await syncSource(context, target, {
         recheckMs: this.options.recheckDays * DAY_MS,
         onWindow: stored => this.onWindow(sourceId, stored)

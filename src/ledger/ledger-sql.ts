@@ -151,6 +151,9 @@ export function ledgerSql (schema: string) {
     readSyncState: `SELECT source_id, last_attempt_at::text AS last_attempt_at, last_success_at::text AS last_success_at,
         last_error, last_error_at::text AS last_error_at
       FROM ${s}.ledger_sync_state WHERE $1::text IS NULL OR source_id = $1 ORDER BY source_id`,
+    /** $1 source, $2 at: a sync of the source starts (status shows a run in progress or one that died). */
+    recordSyncAttempt: `INSERT INTO ${s}.ledger_sync_state (source_id, last_attempt_at) VALUES ($1, $2::bigint)
+      ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at`,
     /** $1 source, $2 at. */
     recordSyncSuccess: `INSERT INTO ${s}.ledger_sync_state (source_id, last_attempt_at, last_success_at) VALUES ($1, $2::bigint, $2::bigint)
       ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at`,

@@ -242,6 +242,11 @@ export class LedgerStore {
     }))
   }
 
+  /** A sync of the source starts: its attempt is visible before it ends (or if the process dies in it). */
+  async recordSyncAttempt (sourceId: string, at: number = this.clock.now()): Promise<void> {
+    await this.driver.query(this.sql.recordSyncAttempt, [sourceId, String(at)])
+  }
+
   /** A sync of the source finished; its last error (if any) is kept with its time, older than this success. */
   async recordSyncSuccess (sourceId: string, at: number = this.clock.now()): Promise<void> {
     await this.driver.query(this.sql.recordSyncSuccess, [sourceId, String(at)])

@@ -36,7 +36,8 @@ t.test('stopped in the middle of a run: calls cancelled, no failure recorded aga
   const job = startLedgerSync({ runtime: harness.runtime, store, config: { sync: { intervalMs: 60_000, recheckDays: 3 } }, clock: harness.clock, logger })
   while (harness.simulator.stats.count() === 0) await new Promise(resolve => setImmediate(resolve))
   await job!.stop()
-  t.equal(await store.syncState('producer'), null, 'nothing recorded: shutdown is not the provider failing')
+  t.same(await store.syncState('producer'), { sourceId: 'producer', lastAttemptAt: NOW, lastSuccessAt: null, lastError: null, lastErrorAt: null },
+    'the attempt is visible; no failure recorded: shutdown is not the provider failing')
   t.same(logger.lines.filter(line => line.level === 'warn'), [])
 })
 
