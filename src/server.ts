@@ -10,6 +10,8 @@ import { loadConfig, type ServiceConfig } from './config/load-config.js'
 import { createLogger } from './observability/logger.js'
 import { createUpstreamCallLogger } from './observability/upstream-call-log.js'
 import { createRuntime, type Runtime } from './runtime.js'
+import { startLedgerSync } from './ledger-sync/start-ledger-sync.js'
+import type { LedgerSyncJob } from './ledger-sync/sync-job.js'
 import { SecretRedactor, credentialSecrets } from './security/secret-redactor.js'
 
 /**
@@ -22,6 +24,7 @@ interface Boot {
   logger?: ReturnType<typeof createLogger>
   runtime?: Runtime
   app?: FastifyInstance
+  sync?: LedgerSyncJob | null
   listening: boolean
   signal?: NodeJS.Signals
 }
@@ -51,6 +54,8 @@ function onSignal (signal: NodeJS.Signals): void {
 async function shutdown (): Promise<never> {
   const log = boot.app?.log ?? boot.logger
   try {
+    // The ledger sync first: its calls in flight are cancelled (each window is one transaction, nothing half-written).
+    await boot.sync?.stop()
     await boot.app?.close()
     await boot.runtime?.close()
     log?.info('shut down cleanly')
@@ -99,6 +104,11 @@ async function main (): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
   boot.listening = true
   if (boot.signal) return shutdown()
+
+  // Ledger sync (docs/ledger.md#sync): only with a ledger store, and only once listening, so /readyz never waits for it.
+  if (runtime.ledger !== null) {
+    boot.sync = startLedgerSync({ runtime, store: runtime.ledger, config, clock: systemClock, logger: app.log, redact: text => redactor.text(text) })
+  }
 }
 
 main().catch(error => {

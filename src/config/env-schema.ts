@@ -1,6 +1,7 @@
 /** The one schema of the service's environment. Every variable here is listed in .env.example. */
 import { z } from 'zod'
 import { GRANULARITIES, isValidZone } from '../time/index.js'
+import { DURATION_FORM, parseDurationText } from '../time/duration-text.js'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const positiveInteger = z.coerce.number().int().positive()
@@ -57,7 +58,14 @@ const shape = {
   USAGE_REPLICAS: positiveInteger.max(1000, 'expected a whole number of replicas from 1 to 1000').default(1),
 
   // The usage ledger: checked further by parseStoreUrl at load (unset: pglite:./data/ledger); may hold a password.
-  USAGE_STORE_URL: optionalText
+  USAGE_STORE_URL: optionalText,
+  // The ledger's background sync (docs/ledger.md#sync): how often it runs (0: never), and how many recent days of
+  // settled buckets each run asks the providers again, to catch restatements.
+  USAGE_SYNC_INTERVAL: z.string().trim()
+    .refine(text => parseDurationText(text) !== null, `expected ${DURATION_FORM}`)
+    .refine(text => { const ms = parseDurationText(text) ?? 0; return ms === 0 || (ms >= 10_000 && ms <= 7 * 86_400_000) }, 'expected 0 (off) or from 10s to 7d')
+    .default('15m'),
+  USAGE_SYNC_RECHECK_DAYS: z.coerce.number().int('expected a whole number of days').min(0).max(90, 'expected at most 90 days').default(3)
 }
 
 export const envSchema = z.object(

@@ -22,7 +22,7 @@
  * `variant` is opaque here: the caller's stable key of grid + pushed-down parameters (the call key
  * without its window). A variant's buckets must keep their bounds: a start stored with another end is refused.
  *
- * Background sync: `withExclusiveLock('sync', …)` (null: another replica is syncing), `recordSyncSuccess`,
+ * Background sync: `withExclusiveLock('sync', …)` (null: another replica is syncing), `recordSyncAttempt`, `recordSyncSuccess`,
  * `recordSyncFailure`, `syncStates`; `status()` and `verify()` for the CLI and /readyz.
  *
  * Any call may throw LedgerUnavailableError when the store is unreachable: answer from the providers with

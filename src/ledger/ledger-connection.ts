@@ -69,6 +69,13 @@ export class LedgerConnection {
     return { ...this.health }
   }
 
+  /** The store open now, for work that needs more than these reads and writes (the sync job); throws while unavailable. */
+  current (): LedgerStore {
+    if (this.store !== null) return this.store
+    this.reopenInBackground()
+    throw new LedgerUnavailableError(`usage ledger unavailable: ${this.health.reason ?? 'not open'}`)
+  }
+
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     return await this.use(async store => await store.readRange(read))
   }

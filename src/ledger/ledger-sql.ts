@@ -123,6 +123,15 @@ export function ledgerSql (schema: string) {
       WHERE chosen.bucket_end <= $4::bigint
       ORDER BY chosen.bucket_start`,
 
+    /**
+     * $1 source, $2 variant, $3 from, $4 to: the bounds of the buckets covered inside [from, to), without their
+     * records (every covered bucket has a revision 1, so one row each). What sync and backfill read to find gaps.
+     */
+    coveredBounds: `SELECT bucket_start::text AS bucket_start, bucket_end::text AS bucket_end
+      FROM ${s}.ledger_revisions
+      WHERE source_id = $1 AND variant = $2 AND revision = 1 AND bucket_start >= $3::bigint AND bucket_start < $4::bigint AND bucket_end <= $4::bigint
+      ORDER BY bucket_start`,
+
     /** $1 source ids (null: every source). */
     sourceStatus: `SELECT source_id,
         min(bucket_start)::text AS oldest_start, max(bucket_start)::text AS newest_start, max(bucket_end)::text AS newest_end,
@@ -142,6 +151,9 @@ export function ledgerSql (schema: string) {
     readSyncState: `SELECT source_id, last_attempt_at::text AS last_attempt_at, last_success_at::text AS last_success_at,
         last_error, last_error_at::text AS last_error_at
       FROM ${s}.ledger_sync_state WHERE $1::text IS NULL OR source_id = $1 ORDER BY source_id`,
+    /** $1 source, $2 at: a sync of the source starts (status shows a run in progress or one that died). */
+    recordSyncAttempt: `INSERT INTO ${s}.ledger_sync_state (source_id, last_attempt_at) VALUES ($1, $2::bigint)
+      ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at`,
     /** $1 source, $2 at. */
     recordSyncSuccess: `INSERT INTO ${s}.ledger_sync_state (source_id, last_attempt_at, last_success_at) VALUES ($1, $2::bigint, $2::bigint)
       ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at`,

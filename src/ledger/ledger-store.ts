@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js'
 import { canonicalBucket, parseRecords, safeNumber, type CanonicalBucket } from './bucket-content.js'
+import type { BucketBounds } from './coverage.js'
 import type { LedgerDriver, LedgerQueryable } from './ledger-driver.js'
 import { LedgerWriteError } from './ledger-errors.js'
 import { MAX_BIGINT_TEXT, ledgerSql, type LedgerSql } from './ledger-sql.js'
@@ -176,6 +177,16 @@ export class LedgerStore {
     })
   }
 
+  /**
+   * The bounds of the covered buckets of one source and variant inside [from, to), in start order, without
+   * records: cheap enough to find the gaps of a provider's whole lookback. One query.
+   */
+  async coveredBounds (read: Omit<LedgerRangeRead, 'asOf'>): Promise<BucketBounds[]> {
+    const rows = await this.driver.query<{ bucket_start: string, bucket_end: string }>(
+      this.sql.coveredBounds, [read.sourceId, read.variant, String(read.from), String(read.to)])
+    return rows.map(row => ({ start: Number(row.bucket_start), end: Number(row.bucket_end) }))
+  }
+
   /** Per source: the covered span, bucket counts and last write. Sources with nothing covered are absent. */
   async status (sourceIds: readonly string[] | null = null): Promise<SourceLedgerStatus[]> {
     const rows = await this.driver.query<{
@@ -229,6 +240,11 @@ export class LedgerStore {
       lastError: row.last_error,
       lastErrorAt: instant(row.last_error_at)
     }))
+  }
+
+  /** A sync of the source starts: its attempt is visible before it ends (or if the process dies in it). */
+  async recordSyncAttempt (sourceId: string, at: number = this.clock.now()): Promise<void> {
+    await this.driver.query(this.sql.recordSyncAttempt, [sourceId, String(at)])
   }
 
   /** A sync of the source finished; its last error (if any) is kept with its time, older than this success. */

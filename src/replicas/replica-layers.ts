@@ -14,7 +14,7 @@ import type { SharedCallCache } from './shared-call-cache.js'
 import type { SharedCoalescer } from './shared-coalescer.js'
 
 interface LayerCall { key: string, window: { to: number } }
-interface LayerContext { signal: AbortSignal }
+interface LayerContext { signal: AbortSignal, fresh?: boolean }
 interface LayerResult { result: FetchResult, cachedAt: number | null }
 type Handler<Call extends LayerCall, Context extends LayerContext> = (call: Call, context: Context) => Promise<LayerResult>
 
@@ -50,7 +50,7 @@ export function sharedCacheLayer (options: SharedCacheLayerOptions) {
   return <Call extends LayerCall, Context extends LayerContext>(next: Handler<Call, Context>): Handler<Call, Context> =>
     async (call, context) => {
       if (!provisional(call)) return await next(call, context)
-      const cached = await options.cache.get(call.key)
+      const cached = context.fresh === true ? undefined : await options.cache.get(call.key)
       if (cached !== undefined) return { result: cached.result, cachedAt: cached.storedAt }
       const executed = await next(call, context)
       if (executed.cachedAt === null) await options.cache.set(call.key, executed.result, options.provisionalTtlMs ?? 60_000)

@@ -1,6 +1,7 @@
 // Provider facts: docs/providers/README.md#simulators
 export * from './shared/simulator-server.js'
 export * from './shared/fault-injector.js'
+export { Restatements } from './shared/restatements.js'
 export * from './aliyun/aliyun-gateway.js'
 export * from './shared/deterministic-usage.js'
 export * from './aliyun-live-producer/live-producer-simulator.js'

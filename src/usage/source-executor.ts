@@ -78,10 +78,11 @@ export class SourceExecutor {
 
   /**
    * `deadlineAt` is the monotonic (performance.now) instant at which `signal` aborts, when it is a deadline: a
-   * retry that could only start after it is not waited for.
+   * retry that could only start after it is not waited for. `fresh`: the provider's answer as of now, never a
+   * cached one (see CallContext.fresh).
    */
-  async run (call: UpstreamCall, signal: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY): Promise<ExecutedCall> {
-    return await this.handler(call, callContext(signal, deadlineAt))
+  async run (call: UpstreamCall, signal: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY, options: { fresh?: boolean } = {}): Promise<ExecutedCall> {
+    return await this.handler(call, callContext(signal, deadlineAt, options.fresh === true))
   }
 }
 

@@ -55,4 +55,15 @@ t.test('the replica layers around an executor', async t => {
     await second!(settled, context())
     t.equal(counter.calls, 3, 'settled answers stay in each replica\'s own cache')
   })
+
+  t.test('cache: a fresh call (a ledger recheck) asks the provider even when another replica\'s answer is there', async t => {
+    const clock = fixedClock(now)
+    const { counter, handler } = upstream()
+    const [first, second] = await Promise.all([1, 2].map(async () =>
+      sharedCacheLayer({ cache: new SharedCallCache(await openConnection(t), clock, { keyPrefix }), clock, settleDelayMs: 7_200_000 })(handler)))
+    const provisional = { key: 'source|fresh-today', window: { from: now - 3_600_000, to: now } }
+    await first!(provisional, context())
+    t.strictSame(await second!(provisional, { ...context(), fresh: true }), { result: answer, cachedAt: null })
+    t.equal(counter.calls, 2)
+  })
 })

@@ -4,6 +4,7 @@
  * instance per UTC hour, a pure function of (instance, hour, field), so any bucket or slice can be recomputed exactly.
  */
 import { deterministicInteger } from '../shared/deterministic-usage.js'
+import type { Restatements } from '../shared/restatements.js'
 
 export type LiveProducerType = 'slidelive' | 'universal'
 
@@ -34,12 +35,16 @@ const IDLE_PERCENT = 35
 // More than 60 minutes per hour is possible: one studio can push several outputs at once.
 const MAX_MINUTES_PER_HOUR = 90
 
-/** Minutes of one field for one instance in the UTC hour containing `hourStart` (0 for an unknown instance). */
-export function liveProducerMinutes (instance: string, hourStart: number, field: LiveProducerField): number {
+/**
+ * Minutes of one field for one instance in the UTC hour containing `hourStart` (0 for an unknown instance).
+ * `restatements` (coordinates: instance, hour start, field) change it as a provider's correction would, never below 0.
+ */
+export function liveProducerMinutes (instance: string, hourStart: number, field: LiveProducerField, restatements?: Restatements): number {
   if (!KNOWN_INSTANCES.has(instance)) return 0
   const hour = Math.floor(hourStart / HOUR_MS) * HOUR_MS
-  if (deterministicInteger(99, 'live-producer', instance, hour, 'active') < IDLE_PERCENT) return 0
-  return deterministicInteger(MAX_MINUTES_PER_HOUR, 'live-producer', instance, hour, field)
+  const restated = restatements?.deltaOf(instance, hour, field) ?? 0
+  if (deterministicInteger(99, 'live-producer', instance, hour, 'active') < IDLE_PERCENT) return Math.max(0, restated)
+  return Math.max(0, deterministicInteger(MAX_MINUTES_PER_HOUR, 'live-producer', instance, hour, field) + restated)
 }
 
 /**
@@ -47,12 +52,12 @@ export function liveProducerMinutes (instance: string, hourStart: number, field:
  * hours after the current one have no data yet, the current hour counts, so a day is exactly the sum of its hours.
  */
 export function liveProducerBucketTotals (
-  instances: readonly LiveProducerInstance[], bucketStart: number, intervalMs: number, now: number
+  instances: readonly LiveProducerInstance[], bucketStart: number, intervalMs: number, now: number, restatements?: Restatements
 ): Record<LiveProducerField, number> {
   const totals = Object.fromEntries(LIVE_PRODUCER_FIELDS.map(field => [field, 0])) as Record<LiveProducerField, number>
   for (let hour = bucketStart; hour < bucketStart + intervalMs && hour <= now; hour += HOUR_MS) {
     for (const { instance } of instances) {
-      for (const field of LIVE_PRODUCER_FIELDS) totals[field] += liveProducerMinutes(instance, hour, field)
+      for (const field of LIVE_PRODUCER_FIELDS) totals[field] += liveProducerMinutes(instance, hour, field, restatements)
     }
   }
   return totals

@@ -13,6 +13,7 @@ import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from '../aliyun/aliyun-gateway.js'
 import { LIVE_PRODUCER_INSTANCES, liveProducerBucketTotals, type LiveProducerInstance } from './live-producer-data.js'
 import { parseLiveProducerParameters, type LiveProducerQuery, type LiveProducerSplit } from './live-producer-parameters.js'
+import type { Restatements } from '../shared/restatements.js'
 import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
 import { formatUtcSeconds } from '../aliyun/utc-seconds.js'
 
@@ -32,7 +33,8 @@ const SPLIT_FIELDS: ReadonlyArray<{ split: LiveProducerSplit, field: string, val
   { split: 'type', field: 'Type', value: instance => instance.type }
 ]
 
-export function describeLiveProducerUsageData (context: AliyunActionContext): AliyunActionResult {
+/** `restatements`: corrections the test has the provider make (coordinates: instance, hour start, field). */
+export function describeLiveProducerUsageData (context: AliyunActionContext, restatements?: Restatements): AliyunActionResult {
   const query = parseLiveProducerParameters(context.parameters, context.now)
   if ('code' in query) return query
   const groups = groupBySplit(LIVE_PRODUCER_INSTANCES.filter(instance => matchesFilters(instance, query)), query.splitBy)
@@ -41,7 +43,7 @@ export function describeLiveProducerUsageData (context: AliyunActionContext): Al
   const firstBucket = Math.floor(query.startTime / query.intervalMs) * query.intervalMs
   for (let bucket = firstBucket; bucket <= query.endTime && bucket <= context.now; bucket += query.intervalMs) {
     for (const group of groups) {
-      const totals = liveProducerBucketTotals(group.instances, bucket, query.intervalMs, context.now)
+      const totals = liveProducerBucketTotals(group.instances, bucket, query.intervalMs, context.now, restatements)
       items.push({ ...group.splitFields, ...totals, TimeStamp: formatUtcSeconds(bucket) })
     }
   }
@@ -92,7 +94,7 @@ export async function startLiveProducerSimulator (options: SimulatorStartOptions
     product: LIVE_PRODUCT,
     version: LIVE_API_VERSION,
     accounts: options.accounts,
-    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: describeLiveProducerUsageData, qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } },
+    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: context => describeLiveProducerUsageData(context, options.restatements), qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } },
     clock: options.clock,
     latencyMs: options.latencyMs,
     monotonicNow: options.monotonicNow,

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net'
 import { setTimeout as sleepPromise } from 'node:timers/promises'
 import type { Clock } from '../../clock.js'
 import type { Fault, FaultInjector } from './fault-injector.js'
+import type { Restatements } from './restatements.js'
 
 export interface SimulatorCall {
   action: string
@@ -144,6 +145,8 @@ export interface SimulatorStartOptions {
   port?: number
   /** Interface to listen on; loopback unless given. The URL always names loopback. */
   host?: string
+  /** Settled numbers the test has the provider change (kinds that support it say so in their data file). */
+  restatements?: Restatements
 }
 
 /**

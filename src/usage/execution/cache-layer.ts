@@ -20,7 +20,7 @@ export interface CacheLayerOptions {
 export function cacheLayer (options: CacheLayerOptions): CallLayer {
   const { cache } = options
   return next => async (call, context) => {
-    const cached = cache.get(call.key)
+    const cached = context.fresh === true ? undefined : cache.get(call.key)
     if (cached) {
       options.onHit?.()
       return { result: cached.result, cachedAt: cached.storedAt }

@@ -29,6 +29,11 @@ export interface CallContext {
   waiters: CallWaiters
   /** Which attempt this is, the first being 1 (set by the retry layer). */
   attempt: number
+  /**
+   * The caller needs the provider's answer as it is now (the ledger sync rechecking settled buckets for
+   * restatements): caches are not read, only refreshed with what comes back.
+   */
+  fresh?: boolean
 }
 
 export type CallHandler = (call: UpstreamCall, context: CallContext) => Promise<ExecutedCall>
@@ -45,6 +50,6 @@ export function soleWaiter (deadlineAt = Number.POSITIVE_INFINITY): CallWaiters 
 }
 
 /** The context of a call made for one caller. */
-export function callContext (signal: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY): CallContext {
-  return { signal, waiters: soleWaiter(deadlineAt), attempt: 1 }
+export function callContext (signal: AbortSignal, deadlineAt = Number.POSITIVE_INFINITY, fresh = false): CallContext {
+  return { signal, waiters: soleWaiter(deadlineAt), attempt: 1, ...fresh ? { fresh } : {} }
 }

@@ -65,3 +65,14 @@ t.test('a failure is not kept', async t => {
   await t.rejects(handler(callEnding(NOW - 1), context()), { code: 'UPSTREAM_SERVER' })
   t.equal(cache.size, 0)
 })
+
+t.test('a fresh call (a ledger recheck) is never answered from the cache, and refreshes it with what it got', async t => {
+  const { handler, calls, hits } = setup()
+  const settled = callEnding(NOW - 120_000)
+  await handler(settled, context())
+  const fresh = await handler(settled, callContext(new AbortController().signal, Number.POSITIVE_INFINITY, true))
+  t.same(fresh, { result: { records: [], requestId: 'R2' }, cachedAt: null })
+  t.equal(calls(), 2)
+  t.equal(hits(), 0)
+  t.same(await handler(settled, context()), { result: { records: [], requestId: 'R2' }, cachedAt: NOW }, 'later calls see the fresh answer')
+})
