@@ -172,6 +172,7 @@ async function runSource (
   let failedCalls = 0
   let firstError: unknown = null
   const cutWindows: TimeRange[] = []
+  const filters = recordFilters(query.filters)
   results.forEach((result, index) => {
     const call = plan.calls[index]!
     // One span per call: a window whose other variants succeeded still delivers what they obtained.
@@ -182,7 +183,7 @@ async function runSource (
       if (cachedAt === null) report.calls++
       else report.cachedCalls++
       for (const record of result.value.result.records) {
-        if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
+        if (!selected.metrics.has(record.metric) || (filters.length > 0 && !matchesFilters(record, filters))) continue
         // Not copied to add provider and source: the merger takes those from the outcome's identity. Copying every
         // record (often cached, so the same ones again) was a large part of a cached answer's time and garbage.
         records.push(record)
@@ -207,10 +208,14 @@ async function runSource (
   return { selected, plan, outcome: { ...base, records, spans }, report, upstream, deadlineCut }
 }
 
+/** The filters a record must pass: those of its own dimensions (provider, source and account are applied by selection). */
+function recordFilters (filters: Filters): Array<[Dimension, readonly string[]]> {
+  return (Object.entries(filters) as Array<[Dimension, readonly string[]]>).filter(([name]) => !IDENTITY_DIMENSIONS.includes(name))
+}
+
 /** A record is kept only if it carries every filtered dimension with an allowed value. */
-function matchesFilters (record: UsageRecord, filters: Filters): boolean {
-  for (const [name, values] of Object.entries(filters) as Array<[Dimension, readonly string[]]>) {
-    if (IDENTITY_DIMENSIONS.includes(name)) continue
+function matchesFilters (record: UsageRecord, filters: ReadonlyArray<[Dimension, readonly string[]]>): boolean {
+  for (const [name, values] of filters) {
     const value = record.dimensions[name]
     if (value === undefined || !values.includes(value)) return false
   }
