@@ -21,6 +21,7 @@ import { UsageMetrics } from '../src/observability/usage-metrics.js'
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../src/runtime.js'
 import { ADAPTERS } from '../src/providers/registry.js'
 import { BUILT_IN_QUERY_DEFAULTS, usageQuerySchemaFor } from '../src/schemas/usage-query-schema.js'
+import { CallBudget } from '../src/usage/call-budget.js'
 import { buildCatalog } from '../src/usage/catalog.js'
 import { mergeSeries, type SourceOutcome, type SourceSpan } from '../src/usage/merge-series.js'
 import { planSource } from '../src/usage/plan-source.js'
@@ -75,7 +76,8 @@ export async function measureMergeThroughput (options: { zone: string, targetPoi
     // 1. Capture, per source, by call key.
     const captured = new Map<string, Map<string, Recorded>>(runtime.sources.map(source => [source.config.id, new Map()]))
     for (const query of queries) {
-      const capturing = await sourcesWith(runtime, config, clock, capturingAdapter(captured))
+      // Only the captured calls go to a provider, each within the source's budget; the rest return at once.
+      const capturing = await sourcesWith(runtime, config, clock, capturingAdapter(captured), { budgets: false })
       try {
         await run(capturing.sources, query)
       } finally {
@@ -205,17 +207,24 @@ async function sourcesWith (
   })
 }
 
-/** Calls the simulator for the first calls of each source (within the source's budget) and keeps the raw answers. */
+/**
+ * Calls the simulator for the first calls of each source, within the source's budget, and keeps the raw answers.
+ * The budget is the adapter's own here, not the executor's: the calls not captured return at once instead of
+ * waiting minutes for rate-gate slots they do not use.
+ */
 function capturingAdapter (captured: ReadonlyMap<string, Map<string, Recorded>>) {
   const started = new Map<string, number>()
+  const budgets = new Map<string, CallBudget>()
   return (adapter: SourceAdapter<unknown>): SourceAdapter<unknown> => ({
     ...adapter,
     async fetch (call, context) {
       const count = started.get(context.source.id) ?? 0
       started.set(context.source.id, count + 1)
       if (count >= CAPTURE_PER_SOURCE) return { records: [], requestId: null }
+      const budget = budgets.get(context.source.id) ?? new CallBudget(context.source.qps, context.source.concurrency)
+      budgets.set(context.source.id, budget)
       const http = recordingHttp(context.source.id, response => captured.get(context.source.id)!.set(call.key, response))
-      return await adapter.fetch(call, { ...context, http })
+      return await budget.run(context.signal, async () => await adapter.fetch(call, { ...context, http }))
     }
   })
 }

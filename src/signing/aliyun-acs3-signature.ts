@@ -82,7 +82,7 @@ export function buildAcs3Headers (input: {
     'x-acs-version': input.version,
     'x-acs-date': formatAcsDate(input.date),
     'x-acs-signature-nonce': input.nonce,
-    'x-acs-content-sha256': sha256Hex(input.body)
+    'x-acs-content-sha256': input.body === '' ? EMPTY_BODY_SHA256 : sha256Hex(input.body)
   }
   if (input.body !== '') headers['content-type'] = 'application/x-www-form-urlencoded'
   if (input.securityToken !== undefined) {

@@ -228,10 +228,11 @@ async function runSource (
   const spans: SourceSpan[] = plan.spans
     .filter(span => span.status !== 'planned' && (share === null || span.status === 'future'))
     .map(span => ({ from: span.from, to: span.to, status: span.status as SourceSpan['status'] }))
+  const filters = recordFilters(query.filters)
   if (share !== null) {
     spans.push(...share.spans)
     for (const record of share.records) {
-      if (selected.metrics.has(record.metric) && matchesFilters(record, query.filters)) records.push(record)
+      if (selected.metrics.has(record.metric) && (filters.length === 0 || matchesFilters(record, filters))) records.push(record)
     }
   }
   const writes: Array<Promise<unknown>> = []
@@ -265,7 +266,7 @@ async function runSource (
         }
       }
       for (const record of fetched) {
-        if (!selected.metrics.has(record.metric) || !matchesFilters(record, query.filters)) continue
+        if (!selected.metrics.has(record.metric) || (filters.length > 0 && !matchesFilters(record, filters))) continue
         // Not copied to add provider and source: the merger takes those from the outcome's identity. Copying every
         // record (often cached, so the same ones again) was a large part of a cached answer's time and garbage.
         records.push(record)
@@ -307,10 +308,14 @@ function messageOf (error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** The filters a record must pass: those of its own dimensions (provider, source and account are applied by selection). */
+function recordFilters (filters: Filters): Array<[Dimension, readonly string[]]> {
+  return (Object.entries(filters) as Array<[Dimension, readonly string[]]>).filter(([name]) => !IDENTITY_DIMENSIONS.includes(name))
+}
+
 /** A record is kept only if it carries every filtered dimension with an allowed value. */
-function matchesFilters (record: UsageRecord, filters: Filters): boolean {
-  for (const [name, values] of Object.entries(filters) as Array<[Dimension, readonly string[]]>) {
-    if (IDENTITY_DIMENSIONS.includes(name)) continue
+function matchesFilters (record: UsageRecord, filters: ReadonlyArray<[Dimension, readonly string[]]>): boolean {
+  for (const [name, values] of filters) {
     const value = record.dimensions[name]
     if (value === undefined || !values.includes(value)) return false
   }

@@ -63,12 +63,14 @@ t.test('property: minutes × 60 is exact or refused, around 2^53 / 60', async t 
   }), { seed: propertySeed(t), numRuns: 2000 })
   t.equal(minutesToSeconds(Number(edge), 'x'), Number(edge * 60n))
   t.throws(() => minutesToSeconds(Number(edge) + 1, 'OutputHdDuration'), { code: 'UPSTREAM_MALFORMED', message: /OutputHdDuration 150119987579017 minutes/ })
+  t.throws(() => minutesToSeconds(Number(edge) + 1, 'Duration', '2026-11-10T10:00:00Z'), { message: /^Duration of 2026-11-10T10:00:00Z 150119987579017 minutes/ },
+    'the item is named when given')
 })
 
 t.test('property: provider-side sums are exact or refused when they cross 2^53', async t => {
   fc.assert(fc.property(fc.bigInt({ min: 0n, max: LARGEST }), fc.bigInt({ min: 0n, max: LARGEST }), (left, right) => {
     try {
-      return BigInt(addExactly(Number(left), Number(right), 'Details')) === left + right && left + right <= LARGEST
+      return BigInt(addExactly(Number(left), Number(right), () => 'Details')) === left + right && left + right <= LARGEST
     } catch (error: any) {
       return left + right > LARGEST && error.code === 'UPSTREAM_MALFORMED'
     }

@@ -60,7 +60,9 @@ t.test('a final answer: weak ETag, cacheable for an hour, 304 with no body when 
   const service = await startTestService(t, [studio], { cache: false })
   const first = await service.getUsage(SETTLED)
   t.equal(first.status, 200)
+  t.equal(first.json.complete, true)
   t.equal(first.json.final, true, 'every point final')
+  t.same(first.json.series.flatMap(series => series.points.filter(point => point.state !== 'final')), [], 'every point final')
   t.same(Object.keys(first.json).slice(-3), ['sources', 'warnings', 'cacheAgeSeconds'],
     'the keys holding the bookkeeping come last, so the tag replaces them without serializing the series again')
   const etag = first.headers.etag as string

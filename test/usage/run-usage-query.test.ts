@@ -146,6 +146,6 @@ t.test('an answer merged after its deadline says so', async t => {
   t.equal(answer.deadlinePassed, true)
   t.equal(answer.complete, false)
   t.same(answer.sources.map(source => [source.status, source.error?.code]), [['failed', 'DEADLINE_EXCEEDED']])
-  t.ok(answer.series.every(series => series.points.every(point => point.state === 'incomplete' && point.value === null)), 'nothing obtained: null, incomplete')
+  t.same(answer.series.flatMap(series => series.points.filter(point => !(point.state === 'incomplete' && point.value === null))), [], 'nothing obtained: null, incomplete')
   t.match(answer.warnings.filter(warning => warning.type === 'deadline_exceeded'), [{ source: null, message: /^DEADLINE_EXCEEDED: .*'fake-1' \(\d+ of \d+ calls: /u }])
 })

@@ -27,6 +27,8 @@ export function convertImsSummary (
   const buckets = new ProviderBuckets('DescribeMeterImsSummary Data (one whole-range total per call)', [])
   data.forEach(() => buckets.claim(window.from, []))
   const item = data[0]
+  // One frozen dimensions object per mode, shared by the records of the call (read, never changed downstream).
+  const byMode = new Map<string, Readonly<Record<string, string>>>()
   return IMS_FIELD_NAMES.map(field => {
     const mapping = IMS_FIELDS[field]
     const reported = item === undefined ? 0 : item[field]
@@ -36,7 +38,20 @@ export function convertImsSummary (
       start: window.from,
       end: window.to,
       value,
-      dimensions: { service: SERVICE, mode: mapping.mode, ...fixedDimensions }
+      dimensions: dimensionsOf(byMode, mapping.mode, fixedDimensions)
     }
   })
+}
+
+/** The dimensions of a call that fixes none, the same for every call. */
+const UNFIXED_BY_MODE = new Map<string, Readonly<Record<string, string>>>()
+
+function dimensionsOf (byMode: Map<string, Readonly<Record<string, string>>>, mode: string, fixedDimensions: Readonly<Record<string, string>>): Record<string, string> {
+  if (Object.keys(fixedDimensions).length === 0) byMode = UNFIXED_BY_MODE
+  let dimensions = byMode.get(mode)
+  if (dimensions === undefined) {
+    dimensions = Object.freeze({ service: SERVICE, mode, ...fixedDimensions })
+    byMode.set(mode, dimensions)
+  }
+  return dimensions
 }

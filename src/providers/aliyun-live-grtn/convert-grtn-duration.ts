@@ -53,7 +53,7 @@ export function convertGrtnDuration (items: readonly GrtnItem[], shape: GrtnCall
     // EndTime is sent as the window end (see the adapter), and a bucket outside the window belongs to a neighbouring
     // window: counting it here would count it twice.
     if (start < window.from || start >= window.to) continue
-    const value = minutesToSeconds(item.Duration, `DescribeLiveGrtnDuration: Duration of ${item.TimeStamp}`)
+    const value = minutesToSeconds(item.Duration, 'DescribeLiveGrtnDuration: Duration', item.TimeStamp)
     // One frozen dimensions object per combination of item fields, shared by its records (read, never changed).
     const dimensions = group.derived ??= dimensionsOf(item, shape)
     records.push({ metric: METRIC, start, end: start + grid.stepMs, value, dimensions })

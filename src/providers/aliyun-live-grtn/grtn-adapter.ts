@@ -19,7 +19,7 @@ import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
 import { convertGrtnDuration } from './convert-grtn-duration.js'
 import { GRTN_ACTION, GRTN_AREAS, GRTN_REGIONAL_AREAS, LIVE_VERSION, grtnResponseSchema } from './grtn-api.js'
 import { classifyGrtnError } from './grtn-errors.js'
-import { appIdsOf, grtnVariants } from './grtn-variants.js'
+import { grtnRequestParameters, grtnVariants, type GrtnCallParameters } from './grtn-variants.js'
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
@@ -53,7 +53,7 @@ const settingsSchema = z.object({
 
 export type LiveGrtnSettings = z.infer<typeof settingsSchema>
 
-export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
+export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings, GrtnCallParameters> = {
   specificationVersion: 'v1',
   kind: 'aliyun.live-grtn',
   provider: 'aliyun',
@@ -81,7 +81,7 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
   filterDimensions: ['app', 'area', 'mediaType', 'mediaProfile'],
   settingsSchema,
 
-  variants (query: PushdownQuery, settings: LiveGrtnSettings): CallVariant[] {
+  variants (query: PushdownQuery, settings: LiveGrtnSettings): Array<CallVariant<GrtnCallParameters>> {
     return grtnVariants(query, settings)
   },
 
@@ -93,7 +93,7 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
         action: GRTN_ACTION,
         version: LIVE_VERSION,
         parameters: {
-          ...call.variant.parameters,
+          ...grtnRequestParameters(call.variant.parameters),
           StartTime: formatUtcSeconds(call.window.from),
           EndTime: formatUtcSeconds(call.window.to),
           Interval: String(grid.stepMs / 1000)
@@ -108,7 +108,7 @@ export const liveGrtnAdapter: SourceAdapter<LiveGrtnSettings> = {
       window: call.window,
       grid,
       dimensions: call.variant.dimensions,
-      apps: appIdsOf(call.variant.parameters)
+      apps: call.variant.parameters.appIds ?? null
     }))
     return { records, requestId: answer.requestId }
   }

@@ -13,13 +13,26 @@
 import type { CallVariant, PushdownQuery } from '../../usage/source-adapter.js'
 import { GRTN_REGIONAL_AREAS, MAX_APP_IDS_PER_CALL } from './grtn-api.js'
 
+/**
+ * One call's request parameters as lists and values, turned into the API's comma list only when the request is built.
+ * A type, not an interface: the spec requires plain JSON data, which only a type alias is checked against.
+ */
+export type GrtnCallParameters = {
+  /** The RegionId common parameter. */
+  regionId: string
+  /** The one area asked for, or absent for every area. */
+  area?: string
+  /** At most MAX_APP_IDS_PER_CALL app ids, or absent for all apps aggregated into one answer. */
+  appIds?: string[]
+}
+
 export interface GrtnVariantSettings {
   regionId: string
   appIds: readonly string[]
   areas: readonly string[]
 }
 
-export function grtnVariants (query: PushdownQuery, settings: GrtnVariantSettings): CallVariant[] {
+export function grtnVariants (query: PushdownQuery, settings: GrtnVariantSettings): Array<CallVariant<GrtnCallParameters>> {
   const appValues = query.filters.app ?? (query.groupBy.includes('app') ? settings.appIds : undefined)
   const areaValues = query.filters.area ?? (query.groupBy.includes('area') ? settings.areas : undefined)
   // No configured app ids to group by: the call asks for all apps, whose usage then appears with app unknown.
@@ -30,22 +43,24 @@ export function grtnVariants (query: PushdownQuery, settings: GrtnVariantSetting
     ? withoutSubsumedAreas(unique(areaValues), query.groupBy.includes('area'))
     : [null]
 
-  const variants: CallVariant[] = []
+  const variants: Array<CallVariant<GrtnCallParameters>> = []
   for (const area of areas) {
     for (const apps of appChunks) {
-      const parameters: Record<string, string> = { RegionId: settings.regionId }
-      if (area !== null) parameters.Area = area
-      if (apps !== null) parameters.AppId = apps.join(',')
+      const parameters: GrtnCallParameters = { regionId: settings.regionId }
+      if (area !== null) parameters.area = area
+      if (apps !== null) parameters.appIds = apps
       variants.push({ parameters, dimensions: area === null ? {} : { area } })
     }
   }
   return variants
 }
 
-/** The app ids a call named, from its parameters, or null for all apps aggregated. */
-export function appIdsOf (parameters: Readonly<Record<string, string>>): string[] | null {
-  const list = parameters.AppId
-  return list === undefined || list === '' ? null : list.split(',')
+/** The API's request parameters for a call's variant: the app ids become the comma list `AppId` takes. */
+export function grtnRequestParameters (parameters: GrtnCallParameters): Record<string, string> {
+  const request: Record<string, string> = { RegionId: parameters.regionId }
+  if (parameters.area !== undefined) request.Area = parameters.area
+  if (parameters.appIds !== undefined) request.AppId = parameters.appIds.join(',')
+  return request
 }
 
 /** Regional areas are parts of OverSeas: asked beside it and summed, their usage would count twice. */

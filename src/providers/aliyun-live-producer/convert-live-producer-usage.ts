@@ -19,6 +19,8 @@ import { DURATION_FIELDS, LIVE_PRODUCER_ACTION, type LiveProducerItem } from './
 
 const SERVICE = 'live-producer'
 const FIELDS = Object.keys(DURATION_FIELDS) as Array<keyof typeof DURATION_FIELDS>
+/** How a refusal names each field, made once rather than per number. */
+const FIELD_LABELS = FIELDS.map(field => `${LIVE_PRODUCER_ACTION} ${field}`)
 /** The item fields that tell one bucket of a split answer from another. */
 const KEY_FIELDS = ['DomainName', 'Region', 'Instance', 'Type'] as const
 export type LiveProducerSplitField = typeof KEY_FIELDS[number]
@@ -63,7 +65,7 @@ export function convertLiveProducerUsage (
     for (let index = 0; index < FIELDS.length; index++) {
       const field = FIELDS[index]!
       const mapping = DURATION_FIELDS[field]
-      const value = minutesToSeconds(item[field], `${LIVE_PRODUCER_ACTION} ${field} of ${item.TimeStamp}`)
+      const value = minutesToSeconds(item[field], FIELD_LABELS[index]!, item.TimeStamp)
       records.push({ metric: mapping.metric, start, end, value, dimensions: byTier[mapping.tier] })
     }
   }

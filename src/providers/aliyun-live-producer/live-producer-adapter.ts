@@ -9,7 +9,7 @@ import type { Dimension } from '../../usage/source-adapter.js'
 import type { CallVariant, PushdownQuery, SourceAdapter } from '../../usage/source-adapter.js'
 import { callAliyunRpc } from '../aliyun/aliyun-rpc-call.js'
 import { convertAnswer, parseAnswer } from '../utils/provider-answer.js'
-import { convertLiveProducerUsage, type LiveProducerSplitField } from './convert-live-producer-usage.js'
+import { convertLiveProducerUsage } from './convert-live-producer-usage.js'
 import {
   DURATION_FIELDS, LIVE_PRODUCER_ACTION, LIVE_VERSION, SPLIT_DIMENSIONS, liveProducerResponseSchema
 } from './live-producer-api.js'
@@ -30,9 +30,25 @@ const PRODUCER_COVERAGE = 'Every item must carry all six duration fields (zeros 
   'An hour without items reads 0. Every region and type is counted whatever RegionId; region, type, domain and instance ' +
   'filters are pushed down and split by.'
 
-const SPLIT_NAMES = Object.keys(SPLIT_DIMENSIONS) as Array<keyof typeof SPLIT_DIMENSIONS>
+type SplitName = keyof typeof SPLIT_DIMENSIONS
+const SPLIT_NAMES = Object.keys(SPLIT_DIMENSIONS) as SplitName[]
 
-export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
+/**
+ * One call's request parameters as lists, turned into the API's comma lists only when the request is built.
+ * A type, not an interface: the spec requires plain JSON data, which only a type alias is checked against.
+ */
+export type LiveProducerCallParameters = {
+  /** The RegionId common parameter. */
+  regionId: string
+  /** The dimensions the answer is split by (SplitBy): every item must then carry each of their fields. */
+  splitBy: SplitName[]
+  /** Values each split dimension is filtered to, as the query gave them. */
+  filters: { [name in SplitName]?: string[] }
+  /** The one app the call asks about (the API takes one per call), or absent for all apps. */
+  app?: string
+}
+
+export const liveProducerAdapter: SourceAdapter<LiveProducerSettings, LiveProducerCallParameters> = {
   specificationVersion: 'v1',
   kind: 'aliyun.live-producer',
   provider: 'aliyun',
@@ -63,15 +79,15 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
   filterDimensions: ['domain', 'region', 'instance', 'type', 'app'],
   settingsSchema,
 
-  variants (query: PushdownQuery, settings: LiveProducerSettings): CallVariant[] {
-    const parameters: Record<string, string> = { RegionId: settings.regionId }
+  variants (query: PushdownQuery, settings: LiveProducerSettings): Array<CallVariant<LiveProducerCallParameters>> {
     // Filtered dimensions are split too, so every record says which value it belongs to.
-    const split = SPLIT_NAMES.filter(name => query.groupBy.includes(name) || query.filters[name] !== undefined)
-    if (split.length > 0) parameters.SplitBy = split.map(name => SPLIT_DIMENSIONS[name].splitBy).join(',')
+    const splitBy = SPLIT_NAMES.filter(name => query.groupBy.includes(name) || query.filters[name] !== undefined)
+    const filters: LiveProducerCallParameters['filters'] = {}
     for (const name of SPLIT_NAMES) {
       const values = query.filters[name]
-      if (values !== undefined) parameters[SPLIT_DIMENSIONS[name].parameter] = values.join(',')
+      if (values !== undefined) filters[name] = [...values]
     }
+    const parameters: LiveProducerCallParameters = { regionId: settings.regionId, splitBy, filters }
     // `app` takes one value per call and cannot be split by, so each app is its own call.
     const apps = query.filters.app
     if (apps === undefined) return [{ parameters, dimensions: {} }]
@@ -82,7 +98,7 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
   // records, filtered and summed, answer any grouping or filter by those keys; `app` is left to its own calls.
   ledgerVariant (_grid, settings: LiveProducerSettings) {
     return {
-      variant: { parameters: { RegionId: settings.regionId, SplitBy: SPLIT_NAMES.map(name => SPLIT_DIMENSIONS[name].splitBy).join(',') }, dimensions: {} },
+      variant: { parameters: { regionId: settings.regionId, splitBy: [...SPLIT_NAMES], filters: {} }, dimensions: {} },
       dimensions: ['service', 'tier', ...SPLIT_NAMES]
     }
   },
@@ -93,7 +109,7 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
       action: LIVE_PRODUCER_ACTION,
       version: LIVE_VERSION,
       parameters: {
-        ...call.variant.parameters,
+        ...requestParameters(call.variant.parameters),
         StartTime: formatUtcSeconds(call.window.from),
         // The documented example ends one second before the boundary; the window end is exclusive.
         EndTime: formatUtcSeconds(call.window.to - 1000),
@@ -103,15 +119,22 @@ export const liveProducerAdapter: SourceAdapter<LiveProducerSettings> = {
     const provider = { api: LIVE_PRODUCER_ACTION, requestId: answer.requestId }
     const items = parseAnswer(liveProducerResponseSchema, answer.body, provider).BillProducerData?.BillProducerDataItem ?? []
     const records = convertAnswer(provider, () =>
-      convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions, splitFieldsOf(call.variant.parameters)))
+      convertLiveProducerUsage(items, call.window, grid, call.variant.dimensions, call.variant.parameters.splitBy.map(name => SPLIT_DIMENSIONS[name].field)))
     return { records, requestId: answer.requestId }
   }
 }
 
-/** The item fields a call's SplitBy asks the API to fill. */
-function splitFieldsOf (parameters: Readonly<Record<string, string>>): LiveProducerSplitField[] {
-  const asked = (parameters.SplitBy ?? '').split(',')
-  return SPLIT_NAMES.filter(name => asked.includes(SPLIT_DIMENSIONS[name].splitBy)).map(name => SPLIT_DIMENSIONS[name].field)
+/** The API's request parameters for a call's variant: lists become the comma lists the API takes. */
+function requestParameters (parameters: LiveProducerCallParameters): Record<string, string> {
+  const request: Record<string, string> = { RegionId: parameters.regionId }
+  if (parameters.splitBy.length > 0) request.SplitBy = parameters.splitBy.map(name => SPLIT_DIMENSIONS[name].splitBy).join(',')
+  for (const name of SPLIT_NAMES) {
+    const values = parameters.filters[name]
+    if (values !== undefined) request[SPLIT_DIMENSIONS[name].parameter] = values.join(',')
+  }
+  // Lower case on the wire, unlike every other parameter.
+  if (parameters.app !== undefined) request.app = parameters.app
+  return request
 }
 
 export const LIVE_PRODUCER_FIELDS = Object.keys(DURATION_FIELDS)

@@ -40,7 +40,8 @@ export async function callAliyunRpc (call: AliyunRpcCall, context: FetchContext<
     securityToken: source.credentials.securityToken
   })
   const url = new URL('/', endpoint)
-  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
+  // One serialization: searchParams.set rewrites the whole query string at each parameter.
+  url.search = new URLSearchParams(query).toString()
 
   const response = await http.send({ url: url.toString(), method: 'POST', headers, signal })
   if (response.status < 200 || response.status >= 300) throw aliyunErrorFromResponse(response)

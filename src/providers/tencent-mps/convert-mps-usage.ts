@@ -112,20 +112,27 @@ function assertDetailsMatchSummary (taskType: string, summary: ReadonlyMap<numbe
   const sums = new Map<number, DayAmount>()
   for (const days of details) {
     for (const [start, amount] of days) {
-      const sum = sums.get(start) ?? { count: 0, usage: 0 }
-      const where = `${taskType} Details of the day starting ${new Date(start).toISOString()}`
-      sums.set(start, { count: addExactly(sum.count, amount.count, `${where}, Count`), usage: addExactly(sum.usage, amount.usage, `${where}, Usage`) })
+      let sum = sums.get(start)
+      if (sum === undefined) {
+        sum = { count: 0, usage: 0 }
+        sums.set(start, sum)
+      }
+      // The message is made only for a refusal: this runs for every day of every specification.
+      sum.count = addExactly(sum.count, amount.count, () => `${taskType} Details of the day starting ${new Date(start).toISOString()}, Count`)
+      sum.usage = addExactly(sum.usage, amount.usage, () => `${taskType} Details of the day starting ${new Date(start).toISOString()}, Usage`)
     }
   }
   for (const start of new Set([...summary.keys(), ...sums.keys()])) {
-    const total = summary.get(start) ?? { count: 0, usage: 0 }
-    const sum = sums.get(start) ?? { count: 0, usage: 0 }
+    const total = summary.get(start) ?? NOTHING
+    const sum = sums.get(start) ?? NOTHING
     if (total.usage !== sum.usage || total.count !== sum.count) {
       malformed(`${taskType} Details for the day starting ${new Date(start).toISOString()} add up to Usage ${sum.usage}, Count ${sum.count} ` +
         `but Summary says Usage ${total.usage}, Count ${total.count}: no exact breakdown by spec; query without spec`)
     }
   }
 }
+
+const NOTHING: DayAmount = Object.freeze({ count: 0, usage: 0 })
 
 function malformed (message: string): never {
   throw new UpstreamError('UPSTREAM_MALFORMED', message)

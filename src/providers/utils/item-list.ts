@@ -1,9 +1,11 @@
 /**
  * A provider's list of usage items, checked field by field without zod's per-item machinery: an answer holds
  * thousands of items, and zod objects per item were most of an adapter's time. The checks are the same ones a zod
- * object of these fields makes (required strings, optional strings, provider integers exact or refused), the
- * output is a new object holding only the declared fields, and the first problem is reported as a zod issue with
- * its path, so the answer is refused (UPSTREAM_MALFORMED) exactly as before.
+ * object of these fields makes (required strings, optional strings, provider integers exact or refused), and the
+ * first problem is reported as a zod issue with its path, so the answer is refused (UPSTREAM_MALFORMED) exactly as
+ * before. Each item is the parsed object itself, a value the reader changed (a numeric string read as its integer)
+ * written back: the body was parsed for this answer alone, and a copy per item was a large part of the garbage. Its
+ * undeclared fields stay, out of the item's type, never read.
  */
 import { z } from 'zod'
 import { readProviderInteger } from './provider-numbers.js'
@@ -48,16 +50,16 @@ export function itemList<Fields extends Shape> (fields: Fields) {
         context.addIssue({ code: 'custom', path: [index], message: `Invalid input: expected object, received ${kindOf(raw)}`, input: raw })
         return z.NEVER
       }
-      const item: Record<string, unknown> = {}
+      const item = raw as Record<string, unknown>
       for (let field = 0; field < names.length; field++) {
         const name = names[field]!
-        const value = readers[field]!((raw as Record<string, unknown>)[name])
+        const given = item[name]
+        const value = readers[field]!(given)
         if (value instanceof Refusal) {
           context.addIssue({ code: 'custom', path: [index, name], message: value.message, input: raw })
           return z.NEVER
         }
-        // Absent optional fields stay absent, as zod leaves them.
-        if (value !== undefined) item[name] = value
+        if (value !== given) item[name] = value
       }
       items[index] = item as ItemOf<Fields>
     }

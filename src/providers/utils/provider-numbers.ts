@@ -76,20 +76,26 @@ function describe (input: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text
 }
 
-/** Minutes to seconds, exactly or not at all: a product past 2^53 − 1 is refused, naming the field and value. */
-export function minutesToSeconds (minutes: number, what: string): number {
+/**
+ * Minutes to seconds, exactly or not at all: a product past 2^53 − 1 is refused, naming the field (`what`), the item
+ * (`of`, when given) and the value. The message is put together only then: this runs once per provider number.
+ */
+export function minutesToSeconds (minutes: number, what: string, of?: string): number {
   const seconds = minutes * 60
   if (!Number.isSafeInteger(seconds)) {
-    throw new UpstreamError('UPSTREAM_MALFORMED', `${what} ${minutes} minutes is ${minutes} × 60 seconds, past ${LARGEST}: it cannot be counted exactly`)
+    throw new UpstreamError('UPSTREAM_MALFORMED', `${what}${of === undefined ? '' : ` of ${of}`} ${minutes} minutes is ${minutes} × 60 seconds, past ${LARGEST}: it cannot be counted exactly`)
   }
   return seconds
 }
 
-/** `left + right` for provider-side sums (e.g. a breakdown checked against its total), refused past 2^53 − 1. */
-export function addExactly (left: number, right: number, what: string): number {
+/**
+ * `left + right` for provider-side sums (e.g. a breakdown checked against its total), refused past 2^53 − 1;
+ * `what` names them, called only then.
+ */
+export function addExactly (left: number, right: number, what: () => string): number {
   const sum = left + right
   if (!Number.isSafeInteger(sum)) {
-    throw new UpstreamError('UPSTREAM_MALFORMED', `${what}: ${left} + ${right} is past ${LARGEST}: it cannot be added exactly`)
+    throw new UpstreamError('UPSTREAM_MALFORMED', `${what()}: ${left} + ${right} is past ${LARGEST}: it cannot be added exactly`)
   }
   return sum
 }

@@ -16,7 +16,7 @@ import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult }
 import { IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsRangeTotals } from './ims-data.js'
 import { ImsMeterFaults, imsMeterError } from './ims-meter-errors.js'
 import { parseImsParameters } from './ims-parameters.js'
-import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
+import { gatewayOptionsOf, type RunningSimulator, type SimulatorStartOptions } from '../shared/simulator-server.js'
 
 export { IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsHourAmount, imsRangeTotals, imsTruth, type ImsSummaryField } from './ims-data.js'
 export { IMS_METER_ERRORS, ImsMeterFaults, type ImsMeterErrorCode } from './ims-meter-errors.js'
@@ -68,13 +68,8 @@ export async function startImsSimulator (options: SimulatorStartOptions): Promis
   const gateway = await startAliyunGateway({
     product: ICE_PRODUCT,
     version: ICE_API_VERSION,
-    accounts: options.accounts,
-    actions: { [IMS_SUMMARY_ACTION_NAME]: { handler: createImsSummaryHandler(meterFaults), qps: options.qps ?? IMS_SUMMARY_QPS, hostile: hostileImsBody } },
-    clock: options.clock,
-    latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow,
-    port: options.port,
-    host: options.host
+    ...gatewayOptionsOf(options),
+    actions: { [IMS_SUMMARY_ACTION_NAME]: { handler: createImsSummaryHandler(meterFaults), qps: options.qps ?? IMS_SUMMARY_QPS, hostile: hostileImsBody } }
   })
   return { ...gateway, meterFaults }
 }

@@ -15,7 +15,7 @@ import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult } from '../aliyun/aliyun-gateway.js'
 import { GRTN_MEDIA, grtnRangeMinutes, grtnSeries, type GrtnSeries } from './grtn-data.js'
 import { parseGrtnParameters } from './grtn-parameters.js'
-import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
+import { gatewayOptionsOf, type RunningSimulator, type SimulatorStartOptions } from '../shared/simulator-server.js'
 import { formatUtcSeconds } from '../aliyun/utc-seconds.js'
 
 export { GRTN_APP_IDS, GRTN_AREAS, GRTN_MEDIA, GRTN_REGIONAL_AREAS, grtnTotalMinutes, type GrtnArea } from './grtn-data.js'
@@ -79,12 +79,7 @@ export async function startLiveGrtnSimulator (options: SimulatorStartOptions): P
   return await startAliyunGateway({
     product: GRTN_PRODUCT,
     version: GRTN_API_VERSION,
-    accounts: options.accounts,
-    actions: { [GRTN_ACTION_NAME]: { handler: describeLiveGrtnDuration, qps: options.qps ?? GRTN_QPS, hostile: hostileGrtnBody } },
-    clock: options.clock,
-    latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow,
-    port: options.port,
-    host: options.host
+    ...gatewayOptionsOf(options),
+    actions: { [GRTN_ACTION_NAME]: { handler: describeLiveGrtnDuration, qps: options.qps ?? GRTN_QPS, hostile: hostileGrtnBody } }
   })
 }

@@ -14,7 +14,7 @@ import { startAliyunGateway, type AliyunActionContext, type AliyunActionResult }
 import { LIVE_PRODUCER_INSTANCES, liveProducerBucketTotals, type LiveProducerInstance } from './live-producer-data.js'
 import { parseLiveProducerParameters, type LiveProducerQuery, type LiveProducerSplit } from './live-producer-parameters.js'
 import type { Restatements } from '../shared/restatements.js'
-import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
+import { gatewayOptionsOf, type RunningSimulator, type SimulatorStartOptions } from '../shared/simulator-server.js'
 import { formatUtcSeconds } from '../aliyun/utc-seconds.js'
 
 export { LIVE_PRODUCER_INSTANCES, liveProducerMinutes } from './live-producer-data.js'
@@ -93,12 +93,7 @@ export async function startLiveProducerSimulator (options: SimulatorStartOptions
   return await startAliyunGateway({
     product: LIVE_PRODUCT,
     version: LIVE_API_VERSION,
-    accounts: options.accounts,
-    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: context => describeLiveProducerUsageData(context, options.restatements), qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } },
-    clock: options.clock,
-    latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow,
-    port: options.port,
-    host: options.host
+    ...gatewayOptionsOf(options),
+    actions: { [LIVE_PRODUCER_ACTION_NAME]: { handler: context => describeLiveProducerUsageData(context, options.restatements), qps: options.qps ?? LIVE_PRODUCER_QPS, hostile: hostileProducerBody } }
   })
 }

@@ -150,6 +150,15 @@ export interface SimulatorStartOptions {
 }
 
 /**
+ * What a starter passes through to its gateway unchanged: everything of SimulatorStartOptions but the QPS, which
+ * each action sets (the override or the API's documented one).
+ */
+export function gatewayOptionsOf (options: SimulatorStartOptions): Omit<SimulatorStartOptions, 'qps'> {
+  const { accounts, clock, latencyMs, monotonicNow, port, host } = options
+  return { accounts, clock, latencyMs, monotonicNow, port, host }
+}
+
+/**
  * Plays the faults that happen below the API (no answer, a dropped connection, a slow answer). Returns false
  * when the call is over and nothing more must be written; `record` notes an unanswered call.
  */

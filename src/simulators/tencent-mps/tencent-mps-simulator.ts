@@ -10,7 +10,7 @@
  */
 import { MPS_DAY_MS, mpsDayStart, mpsTaskDay, type MpsAmount } from './mps-usage-data.js'
 import { parseMpsUsageParameters } from './mps-usage-parameters.js'
-import type { RunningSimulator, SimulatorStartOptions } from '../shared/simulator-server.js'
+import { gatewayOptionsOf, type RunningSimulator, type SimulatorStartOptions } from '../shared/simulator-server.js'
 import { hostileFirstRecord } from '../shared/corrupted-bodies.js'
 import { startTencentGateway, type TencentActionContext, type TencentActionResult } from '../tencent/tencent-gateway.js'
 
@@ -62,12 +62,7 @@ export async function startTencentMpsSimulator (options: SimulatorStartOptions):
   return await startTencentGateway({
     service: MPS_SERVICE_NAME,
     version: MPS_API_VERSION,
-    accounts: options.accounts,
-    actions: { [MPS_USAGE_ACTION]: { handler: describeUsageData, qps: options.qps ?? MPS_USAGE_QPS, hostile: hostileMpsBody } },
-    clock: options.clock,
-    latencyMs: options.latencyMs,
-    monotonicNow: options.monotonicNow,
-    port: options.port,
-    host: options.host
+    ...gatewayOptionsOf(options),
+    actions: { [MPS_USAGE_ACTION]: { handler: describeUsageData, qps: options.qps ?? MPS_USAGE_QPS, hostile: hostileMpsBody } }
   })
 }

@@ -4,6 +4,7 @@
  * fails another's; and a retry asks the waiters (see CallWaiters) whether its wait is worth it for them.
  */
 import { setMaxListeners } from 'node:events'
+import { onAbort } from './abort-listeners.js'
 import type { CallContext, CallLayer, CallWaiters, ExecutedCall } from './call-layer.js'
 
 export interface CoalescingLayerOptions {
@@ -90,16 +91,15 @@ async function join (shared: SharedCall, context: CallContext): Promise<Executed
   let waiter: Waiter | undefined
   const dismissed = new Promise<never>((_resolve, reject) => { waiter = { deadlineAt, dismiss: reject } })
   state.waiters.add(waiter!)
-  const onAbort = (): void => {
+  const stopListening = onAbort(signal, () => {
     state.waiters.delete(waiter!)
     if (state.waiters.size === 0) state.controller.abort(signal.reason)
     waiter!.dismiss(signal.reason)
-  }
-  signal.addEventListener('abort', onAbort, { once: true })
+  })
   try {
     return await Promise.race([shared.promise, dismissed])
   } finally {
     state.waiters.delete(waiter!)
-    signal.removeEventListener('abort', onAbort)
+    stopListening()
   }
 }

@@ -2,6 +2,7 @@
  * The kind's behaviour (docs/providers/aliyun-ims.md) through the whole service over real HTTP: GET /usage →
  * planner → adapter → simulated ICE gateway.
  */
+import type { ResponseSeries } from '../../../src/usage/usage-response.js'
 import t, { type Test } from 'tap'
 import { imsAdapter } from '../../../src/providers/aliyun-ims/ims-adapter.js'
 import { IMS_SUMMARY_FIELDS, imsSendsAsString, imsTruth, startImsSimulator, type ImsSimulator } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
@@ -47,16 +48,16 @@ async function oneCall (from: number, to: number): Promise<FetchResult> {
   )
 }
 
-const seriesKey = (series: any): string => `${series.metric}/${series.dimensions.mode}`
+const seriesKey = (series: ResponseSeries): string => `${series.metric}/${series.dimensions.mode}`
 const recordKey = (record: { metric: string, dimensions: Record<string, string> }): string => `${record.metric}/${record.dimensions.mode}`
 
 async function hourlyEqualsOneCall (t: Test, zone: string, from: string, to: string): Promise<void> {
   simulator.stats.reset()
-  const response = await service.get(`/usage?from=${from}&to=${to}&granularity=hour&tz=${encodeURIComponent(zone)}&groupBy=mode&source=ims`)
+  const response = await service.getUsage(`/usage?from=${from}&to=${to}&granularity=hour&tz=${encodeURIComponent(zone)}&groupBy=mode&source=ims`)
   t.equal(response.status, 200, response.text.slice(0, 300))
   const json = response.json
   t.equal(json.complete, true)
-  t.equal(json.sources[0].calls, 48, '48 hourly buckets, 48 calls')
+  t.equal(json.sources[0]!.calls, 48, '48 hourly buckets, 48 calls')
   t.equal(simulator.stats.count('DescribeMeterImsSummary'), 48)
   t.same(simulator.stats.calls.filter(call => !(call.status === 200)), [])
 
@@ -78,7 +79,7 @@ async function hourlyEqualsOneCall (t: Test, zone: string, from: string, to: str
     const record = whole.records.find(entry => recordKey(entry) === seriesKey(series))
     t.equal(series.total, record?.value, `${seriesKey(series)}: the 48 hourly answers add up to the one two-day answer`)
   }
-  const total = json.series.reduce((sum: number, series: any) => sum + series.total, 0)
+  const total = json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
   t.equal(total, imsTruth({ from: rangeFrom, to: rangeTo }, TEST_NOW))
   t.ok(total > 0)
 }
@@ -94,45 +95,45 @@ t.test('the same in Asia/Kolkata, whose hours start at :30 UTC', async t => {
 
 t.test('a month longer than 31 days (Europe/Berlin October) is asked in two parts and exact', async t => {
   simulator.stats.reset()
-  const response = await service.get('/usage?from=2026-10-01&to=2026-11-01&granularity=month&tz=Europe/Berlin&source=ims')
+  const response = await service.getUsage('/usage?from=2026-10-01&to=2026-11-01&granularity=month&tz=Europe/Berlin&source=ims')
   t.equal(response.status, 200, response.text.slice(0, 300))
   t.equal(response.json.complete, true)
   t.equal(Date.parse(response.json.to) - Date.parse(response.json.from), 31 * DAY + HOUR)
   t.equal(simulator.stats.count(), 2)
   t.same(simulator.stats.calls.filter(call => !(call.status === 200)), [])
-  const total = response.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
+  const total = response.json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
   t.equal(total, imsTruth({ from: Date.parse(response.json.from), to: Date.parse(response.json.to) }, TEST_NOW))
 
   t.same(simulator.stats.calls.map(call => Number(call.parameters.EndTs) - Number(call.parameters.StartTs)), [31 * 86_400, 3600], 'split by the planner: 31 days, then the extra hour')
   // Both parts went through the rate gate: a busy source right after stays within the account's QPS.
-  const busy = await service.get('/usage?from=2026-10-20&to=2026-11-05&granularity=day&tz=Europe/Berlin&source=ims')
+  const busy = await service.getUsage('/usage?from=2026-10-20&to=2026-11-05&granularity=day&tz=Europe/Berlin&source=ims')
   t.equal(busy.json.complete, true)
   t.equal(simulator.stats.throttled(), 0, 'no call was throttled')
 })
 
 t.test('filters on mode are exact; a region filter leaves the source out, as it cannot be honoured', async t => {
-  const live = await service.get('/usage?from=2026-11-10&to=2026-11-12&granularity=day&mode=live&groupBy=mode&source=ims')
+  const live = await service.getUsage('/usage?from=2026-11-10&to=2026-11-12&granularity=day&mode=live&groupBy=mode&source=ims')
   t.equal(live.status, 200)
-  t.same([...new Set(live.json.series.map((series: any) => series.dimensions.mode))], ['live'])
-  t.same(live.json.series.map((series: any) => series.metric).sort(), ['editing.duration', 'recording.duration', 'snapshot.count', 'transcode.duration'])
-  const region = await service.get('/usage?from=2026-11-10&to=2026-11-12&granularity=day&region=cn-shanghai&source=ims')
+  t.same([...new Set(live.json.series.map(series => series.dimensions.mode))], ['live'])
+  t.same(live.json.series.map(series => series.metric).sort(), ['editing.duration', 'recording.duration', 'snapshot.count', 'transcode.duration'])
+  const region = await service.getError('/usage?from=2026-11-10&to=2026-11-12&granularity=day&region=cn-shanghai&source=ims')
   t.equal(region.status, 400)
   t.equal(region.json.error.code, 'NO_SOURCES')
 })
 
 t.test('a wrong secret is UPSTREAM_AUTH with the provider code, never a zero', async t => {
-  const response = await service.get('/usage?from=2026-11-10&to=2026-11-12&granularity=day&source=ims-bad-secret')
+  const response = await service.getUsage('/usage?from=2026-11-10&to=2026-11-12&granularity=day&source=ims-bad-secret')
   t.equal(response.status, 200)
   t.equal(response.json.complete, false)
   t.match(response.json.sources[0], { status: 'failed', error: { code: 'UPSTREAM_AUTH', providerCode: 'SignatureDoesNotMatch', requestId: String } })
-  t.same(response.json.series.flatMap((series: any) => series.points.filter((point: any) => point.value !== null)), [])
+  t.same(response.json.series.flatMap(series => series.points.filter(point => point.value !== null)), [])
 })
 
 t.test('Meter.ReadyTsError from the provider fails the source as UPSTREAM_SERVER; strict=true is a 502', async t => {
   simulator.meterFaults.inject('Meter.ReadyTsError', Number.POSITIVE_INFINITY)
   try {
     // A range no earlier test asked for, so no cached answer stands in for the provider.
-    const response = await service.get('/usage?from=2026-11-13&to=2026-11-15&granularity=day&source=ims')
+    const response = await service.getUsage('/usage?from=2026-11-13&to=2026-11-15&granularity=day&source=ims')
     t.match(response.json.sources[0], { status: 'failed', error: { code: 'UPSTREAM_SERVER', providerCode: 'Meter.ReadyTsError' } })
     const strict = await service.get('/usage?from=2026-11-13&to=2026-11-15&granularity=day&source=ims&strict=true')
     t.equal(strict.status, 502)

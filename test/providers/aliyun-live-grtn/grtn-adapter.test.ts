@@ -2,6 +2,7 @@
  * The kind's behaviour (docs/providers/aliyun-live-grtn.md), through real HTTP: the service in front of the GRTN
  * simulator, or the adapter's fetch against it.
  */
+import type { UsageResponse } from '../../../src/usage/usage-response.js'
 import t, { type Test } from 'tap'
 import { convertGrtnDuration } from '../../../src/providers/aliyun-live-grtn/convert-grtn-duration.js'
 import { GRTN_FIVE_MINUTES, liveGrtnAdapter } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
@@ -21,16 +22,16 @@ async function service (t: Test, settings: Record<string, unknown> = {}): Promis
   ])
 }
 
-async function usage (running: TestService, query: string): Promise<any> {
-  const response = await running.get(`/usage?source=grtn&${query}`)
+async function usage (running: TestService, query: string): Promise<UsageResponse> {
+  const response = await running.getUsage(`/usage?source=grtn&${query}`)
   if (response.status !== 200) throw new Error(`${response.status} ${response.text.slice(0, 400)}`)
   return response.json
 }
 
-const totalOf = (json: any): number => json.series.reduce((sum: number, series: any) => sum + (series.total ?? 0), 0)
-const rangeOf = (json: any) => ({ from: Date.parse(json.from), to: Date.parse(json.to) })
+const totalOf = (json: UsageResponse): number => json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
+const rangeOf = (json: UsageResponse) => ({ from: Date.parse(json.from), to: Date.parse(json.to) })
 /** The simulator's own total in seconds for the answer's range. */
-const truthSeconds = (json: any, selection: { apps?: readonly string[], areas?: readonly GrtnArea[] } = {}) =>
+const truthSeconds = (json: UsageResponse, selection: { apps?: readonly string[], areas?: readonly GrtnArea[] } = {}) =>
   grtnTotalMinutes({ ...rangeOf(json), now: NOW, ...selection }) * 60
 
 t.test('a zone whose boundaries are not whole hours (Asia/Kolkata) is asked for in 5-minute buckets; UTC hourly', async t => {
@@ -61,7 +62,7 @@ t.test('75 configured app ids grouped by app: 3 calls per window, each record na
   // 46 days: two windows of at most 31 days.
   const json = await usage(running, 'from=2026-09-25&to=2026-11-10&groupBy=app')
   t.equal(json.complete, true)
-  t.equal(json.sources[0].calls, 6)
+  t.equal(json.sources[0]!.calls, 6)
   t.equal(simulator.stats.count(), 6)
   const windows = new Set(simulator.stats.calls.map(call => call.parameters.StartTime))
   t.equal(windows.size, 2, 'two windows')
@@ -69,7 +70,7 @@ t.test('75 configured app ids grouped by app: 3 calls per window, each record na
     const sizes = simulator.stats.calls.filter(call => call.parameters.StartTime === window).map(call => call.parameters.AppId!.split(',').length)
     t.same(sizes.sort((left, right) => left - right), [15, 30, 30], `window ${window}: 30 + 30 + 15 app ids`)
   }
-  t.same(json.series.filter((series: any) => !(appIds.includes(series.dimensions.app))), [], 'every series is one configured app')
+  t.same(json.series.filter(series => !(appIds.includes(series.dimensions.app ?? ''))), [], 'every series is one configured app')
   t.ok(json.series.length > 60)
   t.equal(totalOf(json), truthSeconds(json, { apps: appIds }), 'the configured apps\' usage, exactly')
   t.ok(totalOf(json) < truthSeconds(json), 'the five unconfigured apps are not in a grouped answer: configure every app')
@@ -85,23 +86,23 @@ t.test('sums across apps and across areas equal the unsplit total', async t => {
 
   const byApp = await usage(running, `${range}&groupBy=app`)
   t.equal(totalOf(byApp), totalOf(unsplit), 'all 80 apps, in 3 calls, sum to the unsplit total')
-  t.equal(byApp.sources[0].calls + (byApp.sources[0].cachedCalls ?? 0), 3)
+  t.equal(byApp.sources[0]!.calls + (byApp.sources[0]!.cachedCalls ?? 0), 3)
 
   simulator.stats.reset()
   const byArea = await usage(running, `${range}&groupBy=area`)
-  t.same(byArea.series.map((series: any) => series.dimensions.area).sort(), ['CN', 'OverSeas'])
+  t.same(byArea.series.map(series => series.dimensions.area).sort(), ['CN', 'OverSeas'])
   t.same(simulator.stats.calls.map(call => call.parameters.Area).sort(), ['CN', 'OverSeas'], 'one call per area')
   t.equal(totalOf(byArea), totalOf(unsplit), 'CN + OverSeas is everything, nothing twice')
-  for (const series of byArea.series) t.equal(series.total, truthSeconds(byArea, { areas: [series.dimensions.area] }), series.dimensions.area)
+  for (const series of byArea.series) t.equal(series.total, truthSeconds(byArea, { areas: [series.dimensions.area as GrtnArea] }), String(series.dimensions.area))
 
   const both = await usage(running, `${range}&groupBy=app,area`)
-  t.equal(both.sources[0].calls + (both.sources[0].cachedCalls ?? 0), 6)
+  t.equal(both.sources[0]!.calls + (both.sources[0]!.cachedCalls ?? 0), 6)
   t.equal(totalOf(both), totalOf(unsplit), 'apps crossed with areas still sum to the total')
-  t.same(both.series.filter((series: any) => !(series.dimensions.app !== null && series.dimensions.area !== null)), [])
+  t.same(both.series.filter(series => !(series.dimensions.app !== null && series.dimensions.area !== null)), [])
 
   const byProfile = await usage(running, `${range}&groupBy=mediaType,mediaProfile`)
-  t.equal(byProfile.sources[0].calls + (byProfile.sources[0].cachedCalls ?? 0), 1, 'media type and profile cost no extra call')
-  t.same(byProfile.series.map((series: any) => `${series.dimensions.mediaType}/${series.dimensions.mediaProfile}`).sort(),
+  t.equal(byProfile.sources[0]!.calls + (byProfile.sources[0]!.cachedCalls ?? 0), 1, 'media type and profile cost no extra call')
+  t.same(byProfile.series.map(series => `${series.dimensions.mediaType}/${series.dimensions.mediaProfile}`).sort(),
     ['audio/0', 'video/1080P', 'video/480P', 'video/720P'])
   t.equal(totalOf(byProfile), totalOf(unsplit))
 })
@@ -123,7 +124,7 @@ t.test('filters are pushed down: an area filter is one call with Area, an app fi
   const filtered = await usage(running, `${range}&app=${apps.join(',')}&groupBy=app`)
   t.same(simulator.stats.calls.map(call => call.parameters.AppId), [apps.join(',')])
   t.equal(totalOf(filtered), truthSeconds(filtered, { apps }))
-  t.same(filtered.series.map((series: any) => series.dimensions.app).sort(), [...apps].sort())
+  t.same(filtered.series.map(series => series.dimensions.app).sort(), [...apps].sort())
 
   const profile = await usage(running, `${range}&mediaProfile=0`)
   t.ok(totalOf(profile) > 0 && totalOf(profile) < truthSeconds(profile), 'a media profile filter is applied to the records (the API cannot)')
@@ -175,21 +176,19 @@ t.test('the Interval fallback: asked for 600 the simulator answers hourly, and t
 
 t.test('a wrong secret is UPSTREAM_AUTH with the provider code and request id, and no secret in the answer', async t => {
   const running = await service(t)
-  const response = await running.get('/usage?source=grtn-bad-secret&from=2026-11-10&to=2026-11-11')
+  const response = await running.getUsage('/usage?source=grtn-bad-secret&from=2026-11-10&to=2026-11-11')
   t.equal(response.status, 200)
-  const source = response.json.sources[0]
-  t.same([source.status, source.error.code, source.error.providerCode], ['failed', 'UPSTREAM_AUTH', 'SignatureDoesNotMatch'])
-  t.match(source.error.requestId, /^[0-9A-F-]{36}$/)
+  t.match(response.json.sources, [{ status: 'failed', error: { code: 'UPSTREAM_AUTH', providerCode: 'SignatureDoesNotMatch', requestId: /^[0-9A-F-]{36}$/ } }])
   t.notMatch(response.text, /test-secret-0001|not-the-secret/)
-  t.same(response.json.series.flatMap((series: any) => series.points.filter((point: any) => !(point.value === null && point.state === 'incomplete'))), [])
+  t.same(response.json.series.flatMap(series => series.points.filter(point => !(point.value === null && point.state === 'incomplete'))), [])
 })
 
 t.test('the current hour is provisional and holds the slots up to now', async t => {
   const running = await service(t)
   const json = await usage(running, 'from=2026-11-20&to=2026-11-21&granularity=hour')
-  const points = json.series[0].points
-  const current = points.find((point: any) => Date.parse(point.start) === NOW - (NOW % HOUR))
-  t.equal(current.state, 'provisional')
-  t.equal(current.value, grtnTotalMinutes({ from: NOW - (NOW % HOUR), to: NOW - (NOW % HOUR) + HOUR, now: NOW }) * 60)
-  t.same(points.filter((point: any) => Date.parse(point.start) > NOW).filter((point: any) => !(point.value === null)), [], 'later hours: nothing yet')
+  const points = json.series[0]!.points
+  const current = points.find(point => Date.parse(point.start) === NOW - (NOW % HOUR))
+  t.equal(current?.state, 'provisional')
+  t.equal(current?.value, grtnTotalMinutes({ from: NOW - (NOW % HOUR), to: NOW - (NOW % HOUR) + HOUR, now: NOW }) * 60)
+  t.same(points.filter(point => Date.parse(point.start) > NOW).filter(point => !(point.value === null)), [], 'later hours: nothing yet')
 })

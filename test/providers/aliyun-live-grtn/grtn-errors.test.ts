@@ -52,12 +52,12 @@ t.test('the adapter raises mapped errors: OperationDenied is an auth error, not 
 
 t.test('against the simulator: its refusals arrive typed, with the provider code and request id', async t => {
   const direct = await startDirect(t)
-  await t.rejects(direct.fetch({ window: WINDOW, variant: { parameters: { Area: 'Mars' }, dimensions: { area: 'Mars' } } }),
+  await t.rejects(direct.fetch({ window: WINDOW, variant: { parameters: { regionId: 'cn-shanghai', area: 'Mars' }, dimensions: { area: 'Mars' } } }),
     { code: 'UPSTREAM_PARAMETER', providerCode: 'InvalidAreaParameter', requestId: /^[0-9A-F-]{36}$/ }, 'an unknown area filter value')
   const tooOld = { from: NOW - 91 * DAY - (NOW % HOUR), to: NOW - 90 * DAY - (NOW % HOUR) }
   await t.rejects(direct.fetch({ window: tooOld }), { code: 'UPSTREAM_PARAMETER', providerCode: 'InvalidTime.ValueNotSupported' }, 'past the lookback')
-  const tooMany = Array.from({ length: 31 }, (_, index) => `app-${index}`).join(',')
-  await t.rejects(direct.fetch({ window: WINDOW, variant: { parameters: { AppId: tooMany }, dimensions: {} } }),
+  const tooMany = Array.from({ length: 31 }, (_, index) => `app-${index}`)
+  await t.rejects(direct.fetch({ window: WINDOW, variant: { parameters: { regionId: 'cn-shanghai', appIds: tooMany }, dimensions: {} } }),
     { code: 'UPSTREAM_PARAMETER', providerCode: 'InvalidAppIdParameter' }, 'more than 30 app ids (the adapter never sends this)')
   await t.rejects(direct.fetch({ window: WINDOW }, { secret: 'not-the-secret' }), { code: 'UPSTREAM_AUTH', providerCode: 'SignatureDoesNotMatch', requestId: /^[0-9A-F-]{36}$/ })
   direct.simulator.faults.inject({ kind: 'throttle', retryAfterMs: 1500 })

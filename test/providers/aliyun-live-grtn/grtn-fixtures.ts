@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { fixedClock } from '../../../src/clock.js'
 import { createUpstreamHttp, type UpstreamHttp } from '../../../src/http/upstream-http.js'
 import { GRTN_HOURLY, liveGrtnAdapter, type LiveGrtnSettings } from '../../../src/providers/aliyun-live-grtn/grtn-adapter.js'
+import type { GrtnCallParameters } from '../../../src/providers/aliyun-live-grtn/grtn-variants.js'
 import type { RunningSimulator } from '../../../src/simulators/index.js'
 import { startLiveGrtnSimulator } from '../../../src/simulators/aliyun-live-grtn/grtn-simulator.js'
 import type { NativeGrid, TimeRange } from '../../../src/time/index.js'
@@ -26,7 +27,7 @@ export function grtnSource (endpoint: string, overrides: { secret?: string, sett
 
 export interface DirectFetch {
   simulator: RunningSimulator
-  fetch(call: { window: TimeRange, grid?: NativeGrid, variant?: CallVariant }, options?: { secret?: string, http?: UpstreamHttp }): Promise<FetchResult>
+  fetch(call: { window: TimeRange, grid?: NativeGrid, variant?: CallVariant<GrtnCallParameters> }, options?: { secret?: string, http?: UpstreamHttp }): Promise<FetchResult>
 }
 
 /** A simulator at the test clock, and the adapter's fetch against it with real HTTP and real signing. */
@@ -42,7 +43,7 @@ export async function startDirect (t: Test): Promise<DirectFetch> {
     simulator,
     fetch: (call, options = {}) => {
       const grid = call.grid ?? GRTN_HOURLY
-      const variant = call.variant ?? { parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }
+      const variant: CallVariant<GrtnCallParameters> = call.variant ?? { parameters: { regionId: 'cn-shanghai' }, dimensions: {} }
       return liveGrtnAdapter.fetch(
         { window: call.window, grid, variant, key: JSON.stringify([call.window, grid.stepMs, variant.parameters]) },
         { source: grtnSource(simulator.url, { secret: options.secret }), http: options.http ?? http, clock, signal: new AbortController().signal }

@@ -34,59 +34,59 @@ t.test('settings: defaults, and what would count usage twice is refused', async 
 })
 
 t.test('neither app nor area asked: one call, all apps and areas aggregated', async t => {
-  t.same(liveGrtnAdapter.variants(query(), settings({ appIds: APP_IDS })), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }],
+  t.same(liveGrtnAdapter.variants(query(), settings({ appIds: APP_IDS })), [{ parameters: { regionId: 'cn-shanghai' }, dimensions: {} }],
     'configured app ids do not split a query that does not ask for apps')
-  t.same(liveGrtnAdapter.variants(query(['mediaProfile']), settings()), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }],
+  t.same(liveGrtnAdapter.variants(query(['mediaProfile']), settings()), [{ parameters: { regionId: 'cn-shanghai' }, dimensions: {} }],
     'media type and profile come in every answer: no extra call')
 })
 
 t.test('groupBy=app: the configured app ids, 30 per call (75 ids: 3 calls)', async t => {
   const variants = liveGrtnAdapter.variants(query(['app']), settings({ appIds: APP_IDS }))
   t.equal(variants.length, 3)
-  t.same(variants.map(variant => variant.parameters.AppId?.split(',').length), [30, 30, 15])
-  t.same(variants.flatMap(variant => variant.parameters.AppId!.split(',')), APP_IDS, 'every configured app once, in order')
+  t.same(variants.map(variant => variant.parameters.appIds?.length), [30, 30, 15])
+  t.same(variants.flatMap(variant => variant.parameters.appIds!), APP_IDS, 'every configured app once, in order')
   t.same(variants.filter(variant => !(Object.keys(variant.dimensions).length === 0)), [], 'the app comes from each item, not from the call')
-  t.same(liveGrtnAdapter.variants(query(['app']), settings()), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }],
+  t.same(liveGrtnAdapter.variants(query(['app']), settings()), [{ parameters: { regionId: 'cn-shanghai' }, dimensions: {} }],
     'no app ids configured: all apps in one call (their usage shows with app unknown)')
 })
 
 t.test('an app filter: its values, de-duplicated, 30 per call, whatever is configured', async t => {
   const variants = liveGrtnAdapter.variants(query(['app'], { app: ['x', 'y', 'x'] }), settings({ appIds: APP_IDS }))
-  t.same(variants, [{ parameters: { RegionId: 'cn-shanghai', AppId: 'x,y' }, dimensions: {} }])
+  t.same(variants, [{ parameters: { regionId: 'cn-shanghai', appIds: ['x', 'y'] }, dimensions: {} }])
   const many = Array.from({ length: 31 }, (_, index) => `f${index}`)
-  t.same(liveGrtnAdapter.variants(query([], { app: many }), settings()).map(variant => variant.parameters.AppId?.split(',').length), [30, 1])
+  t.same(liveGrtnAdapter.variants(query([], { app: many }), settings()).map(variant => variant.parameters.appIds?.length), [30, 1])
 })
 
 t.test('groupBy=area: one call per configured area; an area filter: one call per value as given', async t => {
   t.same(liveGrtnAdapter.variants(query(['area']), settings()), [
-    { parameters: { RegionId: 'cn-shanghai', Area: 'CN' }, dimensions: { area: 'CN' } },
-    { parameters: { RegionId: 'cn-shanghai', Area: 'OverSeas' }, dimensions: { area: 'OverSeas' } }
+    { parameters: { regionId: 'cn-shanghai', area: 'CN' }, dimensions: { area: 'CN' } },
+    { parameters: { regionId: 'cn-shanghai', area: 'OverSeas' }, dimensions: { area: 'OverSeas' } }
   ])
-  t.same(liveGrtnAdapter.variants(query(['area']), settings({ areas: ['AP1', 'EU'] })).map(variant => variant.parameters.Area), ['AP1', 'EU'])
+  t.same(liveGrtnAdapter.variants(query(['area']), settings({ areas: ['AP1', 'EU'] })).map(variant => variant.parameters.area), ['AP1', 'EU'])
   t.same(liveGrtnAdapter.variants(query([], { area: ['NA', 'Mars', 'NA'] }), settings()), [
-    { parameters: { RegionId: 'cn-shanghai', Area: 'NA' }, dimensions: { area: 'NA' } },
-    { parameters: { RegionId: 'cn-shanghai', Area: 'Mars' }, dimensions: { area: 'Mars' } }
+    { parameters: { regionId: 'cn-shanghai', area: 'NA' }, dimensions: { area: 'NA' } },
+    { parameters: { regionId: 'cn-shanghai', area: 'Mars' }, dimensions: { area: 'Mars' } }
   ], 'passed as given (the API judges the value), each once')
 })
 
 t.test('an area filter naming OverSeas and a part of it asks for OverSeas once, unless grouped by area', async t => {
-  t.same(liveGrtnAdapter.variants(query([], { area: ['AP1', 'OverSeas', 'CN', 'EU'] }), settings()).map(variant => variant.parameters.Area), ['OverSeas', 'CN'],
+  t.same(liveGrtnAdapter.variants(query([], { area: ['AP1', 'OverSeas', 'CN', 'EU'] }), settings()).map(variant => variant.parameters.area), ['OverSeas', 'CN'],
     'summed, AP1 and EU would be counted twice: OverSeas already holds them')
-  t.same(liveGrtnAdapter.variants(query(['area'], { area: ['AP1', 'OverSeas'] }), settings()).map(variant => variant.parameters.Area), ['AP1', 'OverSeas'],
+  t.same(liveGrtnAdapter.variants(query(['area'], { area: ['AP1', 'OverSeas'] }), settings()).map(variant => variant.parameters.area), ['AP1', 'OverSeas'],
     'grouped by area, each is its own series')
 })
 
 t.test('app and area together: every area crossed with every app chunk', async t => {
   const variants = liveGrtnAdapter.variants(query(['app', 'area']), settings({ appIds: APP_IDS }))
   t.equal(variants.length, 6)
-  t.same(variants.map(variant => [variant.parameters.Area, variant.parameters.AppId?.split(',').length, variant.dimensions.area]), [
+  t.same(variants.map(variant => [variant.parameters.area, variant.parameters.appIds?.length, variant.dimensions.area]), [
     ['CN', 30, 'CN'], ['CN', 30, 'CN'], ['CN', 15, 'CN'],
     ['OverSeas', 30, 'OverSeas'], ['OverSeas', 30, 'OverSeas'], ['OverSeas', 15, 'OverSeas']
   ])
-  t.same(liveGrtnAdapter.variants(query([], { app: ['a'], area: ['CN'] }), settings())[0]?.parameters, { RegionId: 'cn-shanghai', Area: 'CN', AppId: 'a' })
+  t.same(liveGrtnAdapter.variants(query([], { app: ['a'], area: ['CN'] }), settings())[0]?.parameters, { regionId: 'cn-shanghai', area: 'CN', appIds: ['a'] })
 })
 
 t.test('the region id setting is sent with every call', async t => {
   const variants = liveGrtnAdapter.variants(query(['area']), settings({ regionId: 'ap-southeast-1' }))
-  t.same(variants.filter(variant => !(variant.parameters.RegionId === 'ap-southeast-1')), [])
+  t.same(variants.filter(variant => !(variant.parameters.regionId === 'ap-southeast-1')), [])
 })

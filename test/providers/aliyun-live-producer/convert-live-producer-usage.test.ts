@@ -1,4 +1,6 @@
 import t from 'tap'
+import { fixedClock } from '../../../src/clock.js'
+import type { UpstreamHttp, UpstreamRequest } from '../../../src/http/upstream-http.js'
 import { convertLiveProducerUsage } from '../../../src/providers/aliyun-live-producer/convert-live-producer-usage.js'
 import { liveProducerAdapter } from '../../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { liveProducerResponseSchema } from '../../../src/providers/aliyun-live-producer/live-producer-api.js'
@@ -47,14 +49,14 @@ t.test('a TimeStamp off the asked grid or not UTC ISO is a malformed answer', as
 
 t.test('variants push grouping and filters down; apps cost one call each', async t => {
   const settings = { regionId: 'cn-shanghai' }
-  t.same(liveProducerAdapter.variants({ groupBy: [], filters: {}, grid }, settings), [{ parameters: { RegionId: 'cn-shanghai' }, dimensions: {} }])
+  t.same(liveProducerAdapter.variants({ groupBy: [], filters: {}, grid }, settings), [{ parameters: { regionId: 'cn-shanghai', splitBy: [], filters: {} }, dimensions: {} }])
   t.same(liveProducerAdapter.variants({ groupBy: ['type', 'tier'], filters: { domain: ['a.com', 'b.com'] }, grid }, settings), [{
-    parameters: { RegionId: 'cn-shanghai', SplitBy: 'domain,type', DomainName: 'a.com,b.com' }, dimensions: {}
+    parameters: { regionId: 'cn-shanghai', splitBy: ['domain', 'type'], filters: { domain: ['a.com', 'b.com'] } }, dimensions: {}
   }])
   const apps = liveProducerAdapter.variants({ groupBy: [], filters: { app: ['x', 'y'], region: ['cn-beijing'] }, grid }, settings)
   t.same(apps, [
-    { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'x' }, dimensions: { app: 'x' } },
-    { parameters: { RegionId: 'cn-shanghai', SplitBy: 'region', Region: 'cn-beijing', app: 'y' }, dimensions: { app: 'y' } }
+    { parameters: { regionId: 'cn-shanghai', splitBy: ['region'], filters: { region: ['cn-beijing'] }, app: 'x' }, dimensions: { app: 'x' } },
+    { parameters: { regionId: 'cn-shanghai', splitBy: ['region'], filters: { region: ['cn-beijing'] }, app: 'y' }, dimensions: { app: 'y' } }
   ])
 })
 
@@ -77,4 +79,22 @@ t.test('minutes whose seconds pass 2^53 - 1 are refused naming the value; just b
   t.equal(BigInt(record!.value), BigInt(largest) * 60n)
   t.throws(() => convertLiveProducerUsage(parse([item('2026-11-01T01:00:00Z', { OutputLdDuration: largest + 1 })]), window, grid, {}),
     { code: 'UPSTREAM_MALFORMED', message: new RegExp(`OutputLdDuration of 2026-11-01T01:00:00Z ${largest + 1} minutes`) })
+})
+
+t.test('the lists of a variant become the comma lists the API takes only on the wire', async t => {
+  const [variant] = liveProducerAdapter.variants({ groupBy: ['instance'], filters: { domain: ['a.com', 'b.com'], type: ['slidelive'], app: ['x'] }, grid }, { regionId: 'cn-beijing' })
+  const sent: UpstreamRequest[] = []
+  const http: UpstreamHttp = {
+    send: async request => {
+      sent.push(request)
+      return { status: 200, headers: {}, body: JSON.stringify({ RequestId: 'REQ', BillProducerData: { BillProducerDataItem: [] } }) }
+    },
+    close: async () => {}
+  }
+  const credentials = { accessKeyId: 'id', accessKeySecret: 'secret' }
+  const source = { id: 'producer', kind: liveProducerAdapter.kind, endpoint: 'http://127.0.0.1:1', qps: 5, concurrency: 1, simulated: true, credentials, settings: { regionId: 'cn-beijing' } }
+  await liveProducerAdapter.fetch({ window, grid, variant: variant!, key: 'k' }, { source, http, clock: fixedClock(window.to), signal: new AbortController().signal })
+  const query = new URL(sent[0]!.url).searchParams
+  t.same(['RegionId', 'SplitBy', 'DomainName', 'Type', 'app'].map(name => query.get(name)), ['cn-beijing', 'domain,instance,type', 'a.com,b.com', 'slidelive', 'x'])
+  t.same(['Region', 'Instance'].map(name => query.get(name)), [null, null], 'no filter, no parameter')
 })

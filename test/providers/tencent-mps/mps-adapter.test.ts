@@ -3,6 +3,7 @@
  * pushdown and typed errors.
  */
 import t from 'tap'
+import type { UsageResponse } from '../../../src/usage/usage-response.js'
 import { fixedClock } from '../../../src/clock.js'
 import { UpstreamError } from '../../../src/errors.js'
 import { createUpstreamHttp } from '../../../src/http/upstream-http.js'
@@ -125,15 +126,15 @@ t.test('adjacent windows never count a day twice or not at all', async t => {
 t.test('a 120-day query is two calls whose totals equal the simulator\'s own total', async t => {
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator }], { cache: false })
   const simulator = service.simulators.mps!
-  const response = await service.get('/usage?from=2026-07-20&to=2026-11-17&granularity=day&tz=Asia/Shanghai')
+  const response = await service.getUsage('/usage?from=2026-07-20&to=2026-11-17&granularity=day&tz=Asia/Shanghai')
   t.equal(response.status, 200, response.text.slice(0, 300))
   t.equal(response.json.complete, true)
-  t.same(response.json.sources.map((entry: any) => [entry.status, entry.calls]), [['ok', 2]])
+  t.same(response.json.sources.map(entry => [entry.status, entry.calls]), [['ok', 2]])
   const [first, second] = simulator.stats.calls.map(call => call.parameters).sort((left, right) => left.StartTime!.localeCompare(right.StartTime!))
   t.same([first!.StartTime, first!.EndTime, second!.StartTime, second!.EndTime],
     ['2026-07-20T00:00:00+08:00', '2026-10-17T00:00:00+08:00', '2026-10-18T00:00:00+08:00', '2026-11-16T00:00:00+08:00'], '90 days, then 30, meeting at the seam')
-  t.same(response.json.series.filter((series: any) => !(series.points.length === 120)), [])
-  const answered = response.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
+  t.same(response.json.series.filter(series => !(series.points.length === 120)), [])
+  const answered = response.json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
   t.equal(answered, mpsUsageTotal({ from: Date.parse(response.json.from), to: Date.parse(response.json.to) }, { now: TEST_NOW }))
   t.equal(response.json.from, '2026-07-20T00:00:00+08:00')
 })
@@ -150,14 +151,14 @@ t.test('alignment: UTC+08:00 days and months align in Asia/Shanghai; UTC days an
   t.equal(plan(config, { from: Date.parse('2026-11-02T08:00:00Z'), to: Date.parse('2026-11-04T08:00:00Z') }, 'day', 'America/Los_Angeles').status, 'unaligned')
 
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator }], { cache: false })
-  const monthly = await service.get('/usage?from=2026-08-01&to=2026-11-01&granularity=month&tz=Asia/Shanghai')
+  const monthly = await service.getUsage('/usage?from=2026-08-01&to=2026-11-01&granularity=month&tz=Asia/Shanghai')
   t.equal(monthly.status, 200, monthly.text.slice(0, 300))
   t.equal(monthly.json.complete, true)
-  t.equal(monthly.json.sources[0].status, 'ok')
-  t.same(monthly.json.series.filter((series: any) => !(series.points.length === 3)), [])
-  const answered = monthly.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
+  t.equal(monthly.json.sources[0]!.status, 'ok')
+  t.same(monthly.json.series.filter(series => !(series.points.length === 3)), [])
+  const answered = monthly.json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
   t.equal(answered, mpsUsageTotal({ from: Date.parse('2026-07-31T16:00:00Z'), to: NOV_1 }, { now: TEST_NOW }))
-  const utc = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=UTC')
+  const utc = await service.getError('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=UTC')
   t.equal(utc.status, 400, 'the only source unaligned: 400')
   t.equal(utc.json.error.code, 'UNALIGNED_QUERY')
 })
@@ -167,21 +168,21 @@ t.test('groupBy=region costs one call per region; the regions add up to the ungr
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator, settings: { regions } }], { cache: false })
   const simulator = service.simulators.mps!
   const base = '/usage?from=2026-11-01&to=2026-11-15&granularity=day&tz=Asia/Shanghai'
-  const grouped = await service.get(`${base}&groupBy=region`)
+  const grouped = await service.getUsage(`${base}&groupBy=region`)
   t.equal(grouped.status, 200, grouped.text.slice(0, 300))
-  t.equal(grouped.json.sources[0].calls, 4)
+  t.equal(grouped.json.sources[0]!.calls, 4)
   t.same(simulator.stats.calls.map(call => call.parameters.ProcessRegions).sort(), [...regions].sort(), 'one region per call')
-  t.same([...new Set(grouped.json.series.map((series: any) => series.dimensions.region))].sort(), [...regions].sort())
+  t.same([...new Set(grouped.json.series.map(series => series.dimensions.region))].sort(), [...regions].sort())
   const range = { from: NOV_1, to: NOV_1 + 14 * DAY }
   for (const region of regions) {
-    const regionTotal = grouped.json.series.filter((series: any) => series.dimensions.region === region).reduce((sum: number, series: any) => sum + series.total, 0)
+    const regionTotal = grouped.json.series.filter(series => series.dimensions.region === region).reduce((sum, series) => sum + (series.total ?? 0), 0)
     t.equal(regionTotal, mpsUsageTotal(range, { now: TEST_NOW, regions: [region] }), region)
   }
   simulator.stats.reset()
-  const ungrouped = await service.get(base)
-  t.equal(ungrouped.json.sources[0].calls, 1)
+  const ungrouped = await service.getUsage(base)
+  t.equal(ungrouped.json.sources[0]!.calls, 1)
   t.equal(simulator.stats.calls[0]!.parameters.ProcessRegions, regions.join(','))
-  const sum = (json: any): number => json.series.reduce((total: number, series: any) => total + series.total, 0)
+  const sum = (json: UsageResponse): number => json.series.reduce((total, series) => total + (series.total ?? 0), 0)
   t.equal(sum(grouped.json), sum(ungrouped.json))
 })
 
@@ -189,38 +190,38 @@ t.test('filters: region values are sent as given (one call each), task values be
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator, settings: { regions: ['ap-guangzhou'] } }], { cache: false })
   const simulator = service.simulators.mps!
   const base = '/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai'
-  const outside = await service.get(`${base}&region=ap-hongkong,ap-tokyo`)
-  t.equal(outside.json.sources[0].status, 'ok')
+  const outside = await service.getUsage(`${base}&region=ap-hongkong,ap-tokyo`)
+  t.equal(outside.json.sources[0]!.status, 'ok')
   t.same(simulator.stats.calls.map(call => call.parameters.ProcessRegions).sort(), ['ap-hongkong', 'ap-tokyo'], 'not configured, still asked for')
-  const answered = outside.json.series.reduce((sum: number, series: any) => sum + series.total, 0)
+  const answered = outside.json.series.reduce((sum, series) => sum + (series.total ?? 0), 0)
   t.equal(answered, mpsUsageTotal({ from: NOV_1, to: NOV_1 + 7 * DAY }, { now: TEST_NOW, regions: ['ap-hongkong', 'ap-tokyo'] }))
 
-  const unknown = await service.get(`${base}&region=ap-nowhere`)
-  t.equal(unknown.json.sources[0].status, 'failed')
-  t.match(unknown.json.sources[0].error, { code: 'UPSTREAM_PARAMETER', providerCode: 'InvalidParameterValue', requestId: /^[0-9a-f-]{36}$/ })
+  const unknown = await service.getUsage(`${base}&region=ap-nowhere`)
+  t.equal(unknown.json.sources[0]!.status, 'failed')
+  t.match(unknown.json.sources[0]!.error, { code: 'UPSTREAM_PARAMETER', providerCode: 'InvalidParameterValue', requestId: /^[0-9a-f-]{36}$/ })
 
   simulator.stats.reset()
-  const tasks = await service.get(`${base}&task=Snapshot,AIReview&groupBy=task`)
+  const tasks = await service.getUsage(`${base}&task=Snapshot,AIReview&groupBy=task`)
   t.equal(simulator.stats.calls[0]!.parameters.Types, 'Snapshot,AIReview')
-  t.same([...new Set(tasks.json.series.map((series: any) => series.dimensions.task))].sort(), ['AIReview', 'Snapshot'])
-  t.equal(tasks.json.series.find((series: any) => series.metric === 'snapshot.count').total,
+  t.same([...new Set(tasks.json.series.map(series => series.dimensions.task))].sort(), ['AIReview', 'Snapshot'])
+  t.equal(tasks.json.series.find(series => series.metric === 'snapshot.count')!.total,
     mpsUsageTotal({ from: NOV_1, to: NOV_1 + 7 * DAY }, { now: TEST_NOW, regions: ['ap-guangzhou'], taskTypes: ['Snapshot'], field: 'usage' }))
 })
 
 t.test('groupBy=spec reads Details: same totals, split by Specification', async t => {
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator }], { cache: false })
   const base = '/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai'
-  const bySpec = await service.get(`${base}&groupBy=spec,task`)
-  const plain = await service.get(`${base}&groupBy=task`)
+  const bySpec = await service.getUsage(`${base}&groupBy=spec,task`)
+  const plain = await service.getUsage(`${base}&groupBy=task`)
   t.equal(bySpec.json.complete, true)
-  const sum = (json: any, metric?: string): number => json.series.filter((series: any) => metric === undefined || series.metric === metric).reduce((total: number, series: any) => total + series.total, 0)
+  const sum = (json: UsageResponse, metric?: string): number => json.series.filter(series => metric === undefined || series.metric === metric).reduce((total, series) => total + (series.total ?? 0), 0)
   t.equal(sum(bySpec.json), sum(plain.json))
   t.equal(sum(bySpec.json, 'transcode.duration'), sum(plain.json, 'transcode.duration'))
-  const transcodeSpecs = bySpec.json.series.filter((series: any) => series.metric === 'transcode.duration').map((series: any) => series.dimensions.spec)
+  const transcodeSpecs = bySpec.json.series.filter(series => series.metric === 'transcode.duration').map(series => series.dimensions.spec)
   t.same(['Audio', 'TESHD-10.H265.4K'].filter(spec => !transcodeSpecs.includes(spec)), [], 'both specifications are listed')
-  t.ok(bySpec.json.series.some((series: any) => series.dimensions.task === 'AIReview' && series.dimensions.spec === null), 'no sub-specifications: spec is null', { found: bySpec.json.series })
-  const audioOnly = await service.get(`${base}&spec=Audio`)
-  t.same([...new Set(audioOnly.json.series.filter((series: any) => series.total > 0).map((series: any) => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
+  t.ok(bySpec.json.series.some(series => series.dimensions.task === 'AIReview' && series.dimensions.spec === null), 'no sub-specifications: spec is null', { found: bySpec.json.series })
+  const audioOnly = await service.getUsage(`${base}&spec=Audio`)
+  t.same([...new Set(audioOnly.json.series.filter(series => (series.total ?? 0) > 0).map(series => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
 })
 
 t.test('auth: a wrong secret or an unknown SecretId is UPSTREAM_AUTH with the provider code and request id', async t => {
@@ -283,33 +284,33 @@ t.test('the trap, raw: the same window without Types and ProcessRegions loses mo
 t.test('today: the open UTC+08:00 day is fetched and provisional; nothing after it is asked for', async t => {
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator }], { cache: false })
   const simulator = service.simulators.mps!
-  const response = await service.get('/usage?from=2026-11-18&to=2026-11-23&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
+  const response = await service.getUsage('/usage?from=2026-11-18&to=2026-11-23&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
   t.equal(simulator.stats.calls[0]!.parameters.EndTime, '2026-11-20T00:00:00+08:00', 'the day holding now is the last asked for')
-  const points = response.json.series[0].points
+  const points = response.json.series[0]!.points
   // Now is 2026-11-20T18:30+08:00: the 18th ended 42.5 hours ago (final after 36), the 19th 18.5 hours ago, the 20th is open.
-  t.same(points.map((point: any) => point.state), ['final', 'provisional', 'provisional', 'provisional', 'provisional'])
-  t.same(points.slice(3).map((point: any) => point.value), [null, null], 'future days are null, never zero')
-  t.same(points.slice(0, 3).filter((point: any) => !(Number.isSafeInteger(point.value))), [])
-  const settled = await service.get('/usage?from=2026-11-01&to=2026-11-18&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
-  t.same(settled.json.series[0].points.filter((point: any) => !(point.state === 'final')), [], 'days that ended more than 36 hours ago are final')
+  t.same(points.map(point => point.state), ['final', 'provisional', 'provisional', 'provisional', 'provisional'])
+  t.same(points.slice(3).map(point => point.value), [null, null], 'future days are null, never zero')
+  t.same(points.slice(0, 3).filter(point => !(Number.isSafeInteger(point.value))), [])
+  const settled = await service.getUsage('/usage?from=2026-11-01&to=2026-11-18&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration')
+  t.same(settled.json.series[0]!.points.filter(point => !(point.state === 'final')), [], 'days that ended more than 36 hours ago are final')
 })
 
 t.test('a source asking for some task types feeds only their metrics: the others are left out, never 0', async t => {
   const service = await startTestService(t, [{ id: 'mps', adapter: mpsAdapter, startSimulator: startTencentMpsSimulator, settings: { taskTypes: ['Transcode'] } }], { cache: false })
-  const all = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai')
+  const all = await service.getUsage('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai')
   t.equal(all.status, 200, all.text.slice(0, 300))
-  t.same([...new Set(all.json.series.map((series: any) => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
+  t.same([...new Set(all.json.series.map(series => series.metric))].sort(), ['tasks.count', 'transcode.duration'])
   t.same(mpsAdapter.metricsFor!(mpsAdapter.settingsSchema.parse({ taskTypes: ['Transcode'] }), {}), ['transcode.duration', 'tasks.count'])
 
-  const asked = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration,snapshot.count')
+  const asked = await service.getUsage('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=transcode.duration,snapshot.count')
   t.equal(asked.status, 200)
-  t.same(asked.json.series.map((series: any) => series.metric), ['transcode.duration'], 'no snapshot.count series of zeros')
-  t.ok(asked.json.warnings.some((warning: any) => warning.type === 'metric_unavailable' && /snapshot\.count/.test(warning.message)), 'snapshot.count is warned as unavailable', { found: asked.json.warnings })
-  const none = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=snapshot.count')
+  t.same(asked.json.series.map(series => series.metric), ['transcode.duration'], 'no snapshot.count series of zeros')
+  t.ok(asked.json.warnings.some(warning => warning.type === 'metric_unavailable' && /snapshot\.count/.test(warning.message)), 'snapshot.count is warned as unavailable', { found: asked.json.warnings })
+  const none = await service.getError('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&metrics=snapshot.count')
   t.equal(none.json.error.code, 'NO_SOURCES', 'the only source does not ask about snapshots')
 
   // A task filter is sent as given, so it decides the types asked, and their metrics are fed.
-  const filtered = await service.get('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&task=Snapshot&metrics=snapshot.count')
+  const filtered = await service.getUsage('/usage?from=2026-11-01&to=2026-11-08&granularity=day&tz=Asia/Shanghai&task=Snapshot&metrics=snapshot.count')
   t.equal(filtered.status, 200, filtered.text.slice(0, 300))
-  t.equal(filtered.json.series[0].total, mpsUsageTotal({ from: NOV_1, to: NOV_1 + 7 * DAY }, { now: TEST_NOW, taskTypes: ['Snapshot'], field: 'usage' }))
+  t.equal(filtered.json.series[0]!.total, mpsUsageTotal({ from: NOV_1, to: NOV_1 + 7 * DAY }, { now: TEST_NOW, taskTypes: ['Snapshot'], field: 'usage' }))
 })
