@@ -39,6 +39,8 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
   private closed = false
   /** How many times the connection went from usable to unusable (or never became usable). */
   degradations = 0
+  /** When (performance.now()) Redis last stopped being relied on; -Infinity until it first does. */
+  degradedAt = Number.NEGATIVE_INFINITY
 
   constructor (url: string, options: RedisConnectionOptions = {}) {
     super()
@@ -95,6 +97,7 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     if (this.closed || this.state === 'degraded') return
     this.state = 'degraded'
     this.degradations++
+    this.degradedAt = performance.now()
     this.emit('degraded', error instanceof Error ? error : new Error(String(error)))
   }
 

@@ -7,9 +7,15 @@
  * divided by `USAGE_REPLICAS`), so together they still stay within the provider's limit. Only a replica cut off
  * from a Redis the others still reach adds its share on top of theirs; that is the price of staying up.
  *
+ * Going local: other replicas' calls made through Redis just before it went away are unknown here, and may
+ * already fill the provider's current second. So the local share starts only once the window of a shared slot
+ * has passed since this replica stopped relying on Redis; otherwise that second could see the whole budget
+ * plus every replica's share.
+ *
  * Going back: the calls this replica made locally are unknown to Redis, so shared mode resumes only once they
  * have all finished and their second has passed. Until then this replica keeps to its local share.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { CallBudget } from '../usage/call-budget.js'
 import type { RedisConnection } from './redis-connection.js'
 import { concurrencyShare, qpsShare } from './redis-settings.js'
@@ -40,6 +46,7 @@ export class ReplicatedCallBudget {
   private localInFlight = 0
   private lastLocalFinish = Number.NEGATIVE_INFINITY
   private readonly localWindowMs: number
+  private readonly sharedWindowMs: number
 
   constructor (private readonly connection: RedisConnection, budgetKey: string, options: ReplicatedCallBudgetOptions) {
     const replicas = options.replicas ?? 1
@@ -47,6 +54,7 @@ export class ReplicatedCallBudget {
     const localQps = options.localQps ?? qpsShare(options.qps, replicas)
     this.local = new CallBudget(localQps, options.localConcurrency ?? concurrencyShare(options.concurrency, replicas))
     this.localWindowMs = Math.max(LOCAL_SETTLE_MS, LOCAL_SETTLE_MS / Math.min(1, localQps))
+    this.sharedWindowMs = Math.max(LOCAL_SETTLE_MS, LOCAL_SETTLE_MS / Math.min(1, options.qps))
   }
 
   get mode (): BudgetMode {
@@ -75,6 +83,8 @@ export class ReplicatedCallBudget {
 
   private async runLocally<T> (signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
     this.fallbacks++
+    const sharedCallsSettle = this.connection.degradedAt + this.sharedWindowMs - performance.now()
+    if (sharedCallsSettle > 0) await sleep(sharedCallsSettle, undefined, { signal })
     return await this.local.run(signal, async () => {
       this.localInFlight++
       try {

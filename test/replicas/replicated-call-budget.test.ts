@@ -56,6 +56,28 @@ t.test('a replica that cannot reach Redis', async t => {
     t.equal(degradedEvents.length, 1)
   })
 
+  t.test('the second before Redis went away and the local shares after it never hold more than the budget', async t => {
+    const qps = 3
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const budgets = await Promise.all([1, 2, 3].map(async () =>
+      new ReplicatedCallBudget(await openConnection(t, proxy.url), `${budgetKey}:handover`, { qps, concurrency: 10, replicas: 3, keyPrefix })))
+    const signal = new AbortController().signal
+    const starts: number[] = []
+    const call = async () => { starts.push(performance.now()) }
+    // The whole budget used through Redis, one replica's calls each, then Redis gone and each replica at once on its share.
+    await Promise.all(budgets.map(async budget => { await budget.run(signal, call) }))
+    t.same(budgets.map(budget => budget.fallbacks), [0, 0, 0], 'the first calls shared the budget')
+    await proxy.cut()
+    await Promise.all(budgets.map(async budget => { await Promise.all([budget.run(signal, call), budget.run(signal, call)]) }))
+    t.same(budgets.map(budget => budget.fallbacks), [2, 2, 2], 'the next ran on the local shares')
+    t.equal(starts.length, 9)
+    for (const start of starts) {
+      const inWindow = starts.filter(other => other >= start && other < start + 1000).length
+      t.ok(inWindow <= qps, `${inWindow} calls in the second from ${start.toFixed(0)}`)
+    }
+  })
+
   t.test('a Redis that stops answering costs one command timeout, and a slot its lost reply took is given back', async t => {
     const proxy = await startRedisProxy()
     t.teardown(async () => { await proxy.close() })
