@@ -13,7 +13,7 @@
  * plus every replica's share.
  *
  * Going back: the calls this replica made locally are unknown to Redis, so shared mode resumes only once they
- * have all finished and their second has passed. Until then this replica keeps to its local share.
+ * have all finished (none still waiting for a local slot either) and their second has passed. Until then this replica keeps to its local share.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CallBudget } from '../usage/call-budget.js'
@@ -43,7 +43,8 @@ export class ReplicatedCallBudget {
   readonly local: CallBudget
   /** Calls this budget ran on its local share because Redis could not be relied on. */
   fallbacks = 0
-  private localInFlight = 0
+  /** Local calls waiting for their slot or in flight. */
+  private localPending = 0
   private lastLocalFinish = Number.NEGATIVE_INFINITY
   private readonly localWindowMs: number
   private readonly sharedWindowMs: number
@@ -83,20 +84,25 @@ export class ReplicatedCallBudget {
 
   private async runLocally<T> (signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
     this.fallbacks++
-    const sharedCallsSettle = this.connection.degradedAt + this.sharedWindowMs - performance.now()
-    if (sharedCallsSettle > 0) await sleep(sharedCallsSettle, undefined, { signal })
-    return await this.local.run(signal, async () => {
-      this.localInFlight++
-      try {
-        return await attempt()
-      } finally {
-        this.localInFlight--
-        this.lastLocalFinish = performance.now()
-      }
-    })
+    // Counted from here, not from when the call starts: a call still waiting for its local slot would otherwise
+    // let shared mode resume, and then start beside the shared calls within the same second.
+    this.localPending++
+    try {
+      const sharedCallsSettle = this.connection.degradedAt + this.sharedWindowMs - performance.now()
+      if (sharedCallsSettle > 0) await sleep(sharedCallsSettle, undefined, { signal })
+      return await this.local.run(signal, async () => {
+        try {
+          return await attempt()
+        } finally {
+          this.lastLocalFinish = performance.now()
+        }
+      })
+    } finally {
+      this.localPending--
+    }
   }
 
   private localSettled (): boolean {
-    return this.localInFlight === 0 && performance.now() - this.lastLocalFinish >= this.localWindowMs
+    return this.localPending === 0 && performance.now() - this.lastLocalFinish >= this.localWindowMs
   }
 }

@@ -78,6 +78,36 @@ t.test('a replica that cannot reach Redis', async t => {
     }
   })
 
+  t.test('Redis back while a local call still waits for its turn: shared mode waits for that call too', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url)
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:pending`, { qps: 3, concurrency: 3, replicas: 3, keyPrefix })
+    const signal = new AbortController().signal
+    await budget.run(signal, async () => 'shared')
+    await proxy.cut()
+    if (connection.health !== 'degraded') await once(connection, 'degraded')
+    let started = false
+    let markStarted!: () => void
+    const inFlight = new Promise<void>(resolve => { markStarted = resolve })
+    let finish!: () => void
+    // Waits out the second of the calls shared just before the cut, then holds its local slot until told.
+    const local = budget.run(signal, async () => {
+      started = true
+      markStarted()
+      await new Promise<void>(resolve => { finish = resolve })
+    })
+    await proxy.restore()
+    await once(connection, 'connected')
+    t.equal(budget.mode, 'local', `not shared while a local call is ${started ? 'in flight' : 'still waiting for its turn'}`)
+    await inFlight
+    t.equal(budget.mode, 'local', 'nor while it is in flight')
+    finish()
+    await local
+    while (budget.mode !== 'shared') await new Promise(resolve => setTimeout(resolve, 50))
+    t.equal(budget.fallbacks, 1, 'shared again once its second has passed')
+  })
+
   t.test('a Redis that stops answering costs one command timeout, and a slot its lost reply took is given back', async t => {
     const proxy = await startRedisProxy()
     t.teardown(async () => { await proxy.close() })
