@@ -17,7 +17,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CallBudget } from '../usage/call-budget.js'
-import type { RedisConnection } from './redis-connection.js'
+import { isCommandTimeout, type RedisConnection } from './redis-connection.js'
 import { concurrencyShare, qpsShare } from './redis-settings.js'
 import { SharedBudgetUnavailableError, SharedRateGate } from './shared-rate-gate.js'
 
@@ -63,20 +63,21 @@ export class ReplicatedCallBudget {
   }
 
   async run<T> (signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
-    if (this.mode === 'shared') {
-      let release: (() => void) | undefined
+    while (this.mode === 'shared') {
+      let release: () => void
       try {
         release = await this.shared.acquire(signal)
       } catch (error) {
         if (!(error instanceof SharedBudgetUnavailableError)) throw error
         signal.throwIfAborted()
+        // A slow reply while Redis is still trusted: ask again rather than add a local call beside the shared ones.
+        if (isCommandTimeout(error.cause) && this.connection.isConnected) continue
+        break
       }
-      if (release !== undefined) {
-        try {
-          return await attempt()
-        } finally {
-          release()
-        }
+      try {
+        return await attempt()
+      } finally {
+        release()
       }
     }
     return await this.runLocally(signal, attempt)

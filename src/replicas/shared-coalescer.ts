@@ -23,7 +23,7 @@ import { UpstreamError } from '../errors.js'
 import type { FetchResult } from '../usage/source-adapter.js'
 import { decodeOutcome, encodeOutcome, type CallOutcome } from './fetch-result-codec.js'
 import { pollDelayMs } from './poll-delay.js'
-import type { RedisConnection } from './redis-connection.js'
+import { isCommandTimeout, type RedisConnection } from './redis-connection.js'
 import { DEFAULT_KEY_PREFIX, redisKeyOf } from './redis-keys.js'
 
 /** Returns {'lead'} when this token now holds the lease, {'wait', holder} when another does. */
@@ -112,16 +112,21 @@ export class SharedCoalescer {
     const leaseKey = redisKeyOf(this.keyPrefix, 'lease', key)
     const token = randomUUID()
     if (!this.connection.isConnected) return await this.callAlone(call, signal)
-    let reply: WatchReply
-    try {
-      reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
-    } catch (error) {
-      this.giveUp(leaseKey, token, error)
-      return await this.callAlone(call, signal)
+    let reply: WatchReply | undefined
+    while (reply === undefined) {
+      signal.throwIfAborted()
+      try {
+        reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
+      } catch (error) {
+        if (this.stillTrusted(error)) continue
+        this.giveUp(leaseKey, token, error)
+        return await this.callAlone(call, signal)
+      }
     }
     let waiting = false
     for (;;) {
-      if (reply[0] === 'lead') return await this.lead(leaseKey, token, call, signal, leaseMs)
+      // A step whose reply timed out may have taken the lease for this token: then this replica leads.
+      if (reply[0] === 'lead' || (reply[0] === 'wait' && reply[1] === token)) return await this.lead(leaseKey, token, call, signal, leaseMs)
       if (reply[0] === 'done') {
         const outcome = decodeOutcome(reply[1])
         // Not a payload this code wrote: nothing to trust, so this replica asks the provider itself.
@@ -136,6 +141,8 @@ export class SharedCoalescer {
         reply = await this.watch({ leaseKey, resultKey: this.resultKey(leaseKey, watched), token, leaseMs }, signal)
       } catch (error) {
         if (signal.aborted) throw error
+        // A slow poll while Redis is still trusted: keep waiting (the lease still bounds the wait).
+        if (this.stillTrusted(error)) continue
         this.giveUp(leaseKey, token, error)
         return await this.callAlone(call, signal)
       }
@@ -184,6 +191,12 @@ export class SharedCoalescer {
       return
     }
     watches.forEach((watch, index) => { watch.settle({ reply: replies[index]! }) })
+  }
+
+  /** A reply that only came late, while Redis is still trusted (being confirmed): the step may be asked again. */
+  private stillTrusted (error: unknown): boolean {
+    this.connection.reportFailure(error)
+    return isCommandTimeout(error) && this.connection.isConnected
   }
 
   /**
