@@ -13,7 +13,8 @@
  * plus every replica's share.
  *
  * Going back: the calls this replica made locally are unknown to Redis, so shared mode resumes only once they
- * have all finished (none still waiting for a local slot either) and their second has passed. Until then this replica keeps to its local share.
+ * have all finished (none still waiting for a local slot either) and their second has passed. Meanwhile, with
+ * Redis answering again, each local call also takes a shared slot, so the replicas already sharing count it. Until then this replica keeps to its local share.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CallBudget } from '../usage/call-budget.js'
@@ -92,14 +93,27 @@ export class ReplicatedCallBudget {
       const sharedCallsSettle = this.connection.degradedAt + this.sharedWindowMs - performance.now()
       if (sharedCallsSettle > 0) await sleep(sharedCallsSettle, undefined, { signal })
       return await this.local.run(signal, async () => {
+        // Redis answering again while this replica still keeps to its share: the call takes a shared slot too, so
+        // a replica already sharing again counts it instead of taking the whole budget beside it.
+        const releaseShared = this.connection.isConnected ? await this.sharedSlotIfReachable(signal) : undefined
         try {
           return await attempt()
         } finally {
+          releaseShared?.()
           this.lastLocalFinish = performance.now()
         }
       })
     } finally {
       this.localPending--
+    }
+  }
+
+  private async sharedSlotIfReachable (signal: AbortSignal): Promise<(() => void) | undefined> {
+    try {
+      return await this.shared.acquire(signal)
+    } catch (error) {
+      if (!(error instanceof SharedBudgetUnavailableError)) throw error
+      return undefined
     }
   }
 

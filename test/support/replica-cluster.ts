@@ -98,12 +98,6 @@ export async function metricOf (base: string, sample: string): Promise<number> {
   return line === undefined ? 0 : Number(line.split(' ').at(-1))
 }
 
-/** The sum of every sample of /metrics starting with `prefix` (e.g. `usage_service_upstream_calls_total{source="x"`). */
-export async function sumOfMetrics (base: string, prefix: string): Promise<number> {
-  const text = await (await fetch(base + '/metrics')).text()
-  return text.split('\n').filter(line => line.startsWith(prefix)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0)
-}
-
 export async function joinsOf (base: string, sourceId: string): Promise<number> {
   return await metricOf(base, `usage_service_replica_coalesced_joins_total{source="${sourceId}"}`)
 }
