@@ -9,7 +9,8 @@
  *   named in the service's sources file, so their work is not the service's; BENCH_UPSTREAM=embedded runs them in
  *   the service's process instead, exactly as `npm start` does;
  * - this process is the client: it plans, measures wall times, and runs autocannon;
- * - scenario 3 (merge throughput) is pure CPU and runs in this process, first, while no child is running.
+ * - scenario 3 (merge throughput) is pure CPU and runs in this process, first, while no child is running;
+ * - scenario 6 (replicas) runs three service processes sharing a Redis (replicas-scenario.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -27,6 +28,7 @@ import type { QueryPlanInfo } from './lib/plan-info.js'
 import { ALL_DIMENSIONS, usageSearch, type QueryOptions } from './lib/queries.js'
 import { formatBytes, formatCount, formatMs, formatTable, verdictOf, type Row } from './lib/table.js'
 import { measureMergeThroughput, type MergeThroughput } from './merge-throughput.js'
+import { benchRedisUrl, replicaRows, replicaSharing, type ReplicaSharing } from './replicas-scenario.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // Compiled to bench/.build/bench/: the project root is three levels up.
@@ -50,6 +52,8 @@ interface Settings {
   upstream: 'separate' | 'embedded'
   only: Set<number> | null
   resultsFile: string
+  /** Redis for scenario 6 (BENCH_REDIS_URL, else USAGE_TEST_REDIS_URL); null: scenario 6 is skipped. */
+  redisUrl: string | null
 }
 
 function readSettings (environment: NodeJS.ProcessEnv): Settings {
@@ -77,7 +81,8 @@ function readSettings (environment: NodeJS.ProcessEnv): Settings {
     cpuProfile: environment.BENCH_CPU_PROF === '1',
     upstream: readUpstream(environment.BENCH_UPSTREAM),
     only: only ? new Set(only.split(',').map(Number)) : null,
-    resultsFile: environment.BENCH_RESULTS_FILE?.trim() || join(projectRoot, 'bench', 'results.json')
+    resultsFile: environment.BENCH_RESULTS_FILE?.trim() || join(projectRoot, 'bench', 'results.json'),
+    redisUrl: benchRedisUrl(environment)
   }
 }
 
@@ -192,6 +197,8 @@ interface Upstream {
   pid: number
   sources: Array<{ id: string, kind: string, endpoint: string, credentials: { accessKeyId: string, accessKeySecret: string } }>
   stats(): Promise<SimulatorStats>
+  /** Forgets the calls seen so far, so a scenario's busiest second is its own. */
+  reset(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -202,6 +209,7 @@ async function startUpstream (settings: Settings): Promise<Upstream> {
     pid: ready.pid,
     sources: ready.sources,
     stats: () => json<SimulatorStats>(`${ready.controlUrl}/stats`),
+    reset: async () => { await json<unknown>(`${ready.controlUrl}/reset`, 'POST') },
     stop: () => stopChild(child, `${ready.controlUrl}/exit`)
   }
 }
@@ -210,8 +218,8 @@ async function startUpstream (settings: Settings): Promise<Upstream> {
  * The service's environment: the embedded default, or (with an upstream process) a sources file naming the
  * simulators, their credentials passed in variables as an operator would.
  */
-function childEnvironment (settings: Settings, upstream: Upstream | null): NodeJS.ProcessEnv {
-  const environment = serviceEnvironment(settings)
+function childEnvironment (settings: Settings, upstream: Upstream | null, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const environment = { ...serviceEnvironment(settings), ...extra }
   if (upstream === null) return environment
   const directory = mkdtempSync(join(tmpdir(), 'usage-bench-'))
   const file = join(directory, 'sources.json')
@@ -230,11 +238,11 @@ function childEnvironment (settings: Settings, upstream: Upstream | null): NodeJ
   return environment
 }
 
-async function startChild (settings: Settings, label: string, upstream: Upstream | null): Promise<Child> {
+async function startChild (settings: Settings, label: string, upstream: Upstream | null, extraEnvironment: Record<string, string> = {}): Promise<Child> {
   const execArgv = settings.cpuProfile
     ? ['--cpu-prof', `--cpu-prof-dir=${join(projectRoot, 'bench', 'profiles')}`, `--cpu-prof-name=service-${label}-${Date.now()}.cpuprofile`]
     : []
-  const child: ChildProcess = fork(childScript, [], { env: childEnvironment(settings, upstream), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child: ChildProcess = fork(childScript, [], { env: childEnvironment(settings, upstream, extraEnvironment), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = await whenReady<{ serviceUrl: string, controlUrl: string, pid: number, sources: string[] }>(child, 'service child')
   const control = ready.controlUrl
   return {
@@ -762,7 +770,15 @@ async function main (): Promise<void> {
   let cached: CachedOverhead | null = null
   let burst: Coalescing | null = null
   let peak: Memory | null = null
-  const providers = settings.upstream === 'separate' && (runs(1) || runs(2) || runs(4) || runs(5)) ? await startUpstream(settings) : null
+  let replicas: ReplicaSharing | null = null
+  // Replicas share one set of providers, as at a real provider: only a process of their own can be that.
+  const replicasSkipped = !runs(6)
+    ? null
+    : settings.redisUrl === null
+      ? '6 Replicas: skipped, no Redis (set BENCH_REDIS_URL or USAGE_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379).'
+      : settings.upstream !== 'separate' ? '6 Replicas: skipped, it needs the simulated providers in a process of their own (BENCH_UPSTREAM=separate).' : null
+  if (replicasSkipped !== null) log(replicasSkipped)
+  const providers = settings.upstream === 'separate' && (runs(1) || runs(2) || runs(4) || runs(5) || runs(6)) ? await startUpstream(settings) : null
   if (providers) log(`simulated providers in process ${providers.pid}: ${providers.sources.map(source => source.kind).join(', ')}; latency ${settings.latencyText} ms`)
   try {
     if (runs(1) || runs(2)) {
@@ -790,6 +806,17 @@ async function main (): Promise<void> {
       peak = await memory(settings, providers)
       results.memory = peak
     }
+    if (runs(6) && replicasSkipped === null && providers !== null && settings.redisUrl !== null) {
+      replicas = await replicaSharing({
+        redisUrl: settings.redisUrl,
+        zone: settings.zone,
+        requests: settings.burst,
+        providers,
+        start: async (label, environment) => await startChild(settings, label, providers, environment),
+        log
+      })
+      results.replicas = replicas
+    }
   } finally {
     await providers?.stop()
   }
@@ -799,6 +826,7 @@ async function main (): Promise<void> {
   if (merge) rows.push(...mergeRows(merge))
   if (burst) rows.push(...coalescingRows(burst))
   if (peak) rows.push(...memoryRows(peak))
+  if (replicas) rows.push(...replicaRows(replicas))
 
   const table = formatTable(rows)
   const where = settings.upstream === 'separate'
@@ -818,6 +846,11 @@ async function main (): Promise<void> {
     '3 Points: provider numbers (records). normalize+merge: runUsageQuery over captured raw answers replayed through the adapters (no network);',
     '  normalize: the adapters alone (sign, JSON.parse, schema, convert); merge: mergeSeries alone. Upstream at full QPS: Σ points per call × qps.'
   ]
+  if (replicas) {
+    notes.push('6 Replicas: the 90-day day query of 1, cold, BENCH_BURST identical requests at once spread over 3 service processes (USAGE_REPLICAS=3)',
+      '  sharing one Redis (BENCH_REDIS_URL, else USAGE_TEST_REDIS_URL) and the simulator process; calls and busiest second as the providers counted them.')
+  }
+  if (replicasSkipped !== null) notes.push(replicasSkipped)
   const leftOut = [...(upstream ?? []), ...(cached ? [cached.warm] : []), ...(peak ? [peak.runs[0]!.query] : [])]
     .flatMap(query => query.excluded.map(entry => `${query.name}: ${entry.kind} (${entry.reason})`))
   if (leftOut.length > 0) {

@@ -4,7 +4,8 @@
  * checking signatures, generating answers — is not done on the service's event loop or counted in its memory, as a
  * real provider's is not.
  * Started with IPC by run.ts; sends { type: 'ready', controlUrl, sources } with each source's endpoint and
- * credentials (for the service's sources file), then serves GET /stats (calls each simulator saw) and POST /exit.
+ * credentials (for the service's sources file), then serves GET /stats (calls each simulator saw), POST /reset
+ * (forgets them) and POST /exit.
  */
 import Fastify from 'fastify'
 import { systemClock } from '../src/clock.js'
@@ -20,6 +21,10 @@ async function main (): Promise<void> {
     throttled: simulator.stats.throttled(),
     maxPerSecond: simulator.stats.maxCallsPerSecond()
   }])))
+  control.post('/reset', async () => {
+    for (const simulator of Object.values(embedded.simulators)) simulator.stats.reset()
+    return { reset: true }
+  })
   const close = async () => {
     await control.close()
     await embedded.close()

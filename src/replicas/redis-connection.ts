@@ -12,6 +12,11 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { Redis } from 'ioredis'
 
+/** A command that got no reply in time (ioredis's commandTimeout), as opposed to a refused or closed connection. */
+export function isCommandTimeout (error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out'
+}
+
 export type RedisHealth = 'connecting' | 'connected' | 'degraded'
 
 export interface RedisConnectionOptions {
@@ -35,10 +40,13 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
   private state: RedisHealth = 'connecting'
   private probeTimer: NodeJS.Timeout | null = null
   private probing = false
+  private confirming = false
   private readonly scriptDigests = new Map<string, string>()
   private closed = false
   /** How many times the connection went from usable to unusable (or never became usable). */
   degradations = 0
+  /** When (performance.now()) Redis last stopped being relied on; -Infinity until it first does. */
+  degradedAt = Number.NEGATIVE_INFINITY
 
   constructor (url: string, options: RedisConnectionOptions = {}) {
     super()
@@ -90,11 +98,35 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     }
   }
 
-  /** A command failed for a reason that says nothing about the data: stop relying on Redis until a probe answers. */
+  /**
+   * A command failed for a reason that says nothing about the data: stop relying on Redis until a probe answers.
+   * A timeout while connected is confirmed first: on a busy process the reply may only have waited behind this
+   * process's own event loop (the timer runs before the socket is read), and calling that an outage made every
+   * replica under load fall back and make every call itself. A PING settles it; until then `isConnected` stays
+   * true and callers may ask again (see isCommandTimeout).
+   */
   reportFailure (error: unknown): void {
+    if (this.closed || this.state === 'degraded') return
+    if (this.state === 'connected' && isCommandTimeout(error)) {
+      this.confirmTimeout(error)
+      return
+    }
+    this.degrade(error)
+  }
+
+  private confirmTimeout (error: unknown): void {
+    if (this.confirming) return
+    this.confirming = true
+    this.client.ping()
+      .then(() => undefined, () => { this.degrade(error) })
+      .finally(() => { this.confirming = false })
+  }
+
+  private degrade (error: unknown): void {
     if (this.closed || this.state === 'degraded') return
     this.state = 'degraded'
     this.degradations++
+    this.degradedAt = performance.now()
     this.emit('degraded', error instanceof Error ? error : new Error(String(error)))
   }
 
@@ -129,7 +161,7 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
         this.emit('connected')
       }
     } catch (error) {
-      this.reportFailure(error)
+      this.degrade(error)
     } finally {
       this.probing = false
     }

@@ -11,17 +11,19 @@
  * in flight, and a failure is only ever seen by those who waited for that call.
  *
  * Waiters poll (with jitter) rather than subscribe: a poll cannot miss a result published between two steps,
- * and with the in-process coalescing in front of this layer each replica has at most one waiter per call.
+ * and with the in-process coalescing in front of this layer each replica has at most one waiter per call. One
+ * request can still wait for a hundred calls at once, so a replica watches all its calls with one script per
+ * poll, not one each: a hundred scripts every 50 ms kept a busy replica's event loop late enough for commands to
+ * time out, and a timeout counts as Redis being gone.
  * When Redis cannot be reached, each replica makes the call itself (counted in `fallbacks`); its budget layer
  * still keeps the calls within the provider's limits.
  */
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { UpstreamError } from '../errors.js'
 import type { FetchResult } from '../usage/source-adapter.js'
 import { decodeOutcome, encodeOutcome, type CallOutcome } from './fetch-result-codec.js'
 import { pollDelayMs } from './poll-delay.js'
-import type { RedisConnection } from './redis-connection.js'
+import { isCommandTimeout, type RedisConnection } from './redis-connection.js'
 import { DEFAULT_KEY_PREFIX, redisKeyOf } from './redis-keys.js'
 
 /** Returns {'lead'} when this token now holds the lease, {'wait', holder} when another does. */
@@ -31,14 +33,24 @@ return {'wait', redis.call('GET', KEYS[1])}
 `
 
 /**
- * For a waiter watching the lease of ARGV[1] (whose result key is KEYS[2]): {'done', payload} once published,
- * {'wait', holder} while a leader holds the lease, or {'lead'} when the lease was free and ARGV[2] took it.
+ * For each watched call i (its lease KEYS[2i-1], the watched leader's result KEYS[2i]; ARGV[2i-1] the token that
+ * would take the lease over, ARGV[2i] its lease): {'done', payload} once published, {'wait', holder} while a
+ * leader holds the lease, or {'lead'} when the lease was free and the token took it.
  */
-const WATCH = `
-local payload = redis.call('GET', KEYS[2])
-if payload then return {'done', payload} end
-if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then return {'lead'} end
-return {'wait', redis.call('GET', KEYS[1])}
+const WATCH_ALL = `
+local replies = {}
+for i = 1, #KEYS / 2 do
+  local leaseKey, resultKey = KEYS[2 * i - 1], KEYS[2 * i]
+  local payload = redis.call('GET', resultKey)
+  if payload then
+    replies[i] = {'done', payload}
+  elseif redis.call('SET', leaseKey, ARGV[2 * i - 1], 'NX', 'PX', ARGV[2 * i]) then
+    replies[i] = {'lead'}
+  else
+    replies[i] = {'wait', redis.call('GET', leaseKey)}
+  end
+end
+return replies
 `
 
 const RENEW = `
@@ -65,6 +77,14 @@ export interface SharedCoalescerOptions {
 
 type WatchReply = ['lead'] | ['wait', string | null] | ['done', string]
 
+interface Watch {
+  leaseKey: string
+  resultKey: string
+  token: string
+  leaseMs: number
+  settle: (outcome: { reply: WatchReply } | { error: unknown }) => void
+}
+
 export class SharedCoalescer {
   /** Calls made without sharing because Redis could not be relied on. */
   fallbacks = 0
@@ -72,6 +92,9 @@ export class SharedCoalescer {
   private readonly resultTtlMs: number
   private readonly pollMs: number
   private readonly keyPrefix: string
+  /** Calls waited for, looked at together on the next poll. */
+  private watches: Watch[] = []
+  private pollTimer: NodeJS.Timeout | null = null
 
   constructor (private readonly connection: RedisConnection, options: SharedCoalescerOptions = {}) {
     this.leaseMs = options.leaseMs ?? 10_000
@@ -89,16 +112,21 @@ export class SharedCoalescer {
     const leaseKey = redisKeyOf(this.keyPrefix, 'lease', key)
     const token = randomUUID()
     if (!this.connection.isConnected) return await this.callAlone(call, signal)
-    let reply: WatchReply
-    try {
-      reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
-    } catch (error) {
-      this.giveUp(leaseKey, token, error)
-      return await this.callAlone(call, signal)
+    let reply: WatchReply | undefined
+    while (reply === undefined) {
+      signal.throwIfAborted()
+      try {
+        reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
+      } catch (error) {
+        if (this.stillTrusted(error)) continue
+        this.giveUp(leaseKey, token, error)
+        return await this.callAlone(call, signal)
+      }
     }
     let waiting = false
     for (;;) {
-      if (reply[0] === 'lead') return await this.lead(leaseKey, token, call, signal, leaseMs)
+      // A step whose reply timed out may have taken the lease for this token: then this replica leads.
+      if (reply[0] === 'lead' || (reply[0] === 'wait' && reply[1] === token)) return await this.lead(leaseKey, token, call, signal, leaseMs)
       if (reply[0] === 'done') {
         const outcome = decodeOutcome(reply[1])
         // Not a payload this code wrote: nothing to trust, so this replica asks the provider itself.
@@ -109,14 +137,66 @@ export class SharedCoalescer {
       const watched = reply[1] ?? ''
       if (!waiting) onWait?.()
       waiting = true
-      await sleep(pollDelayMs(this.pollMs, this.pollMs), undefined, { signal })
       try {
-        reply = await this.connection.evalScript(WATCH, [leaseKey, this.resultKey(leaseKey, watched)], [watched, token, leaseMs]) as WatchReply
+        reply = await this.watch({ leaseKey, resultKey: this.resultKey(leaseKey, watched), token, leaseMs }, signal)
       } catch (error) {
+        if (signal.aborted) throw error
+        // A slow poll while Redis is still trusted: keep waiting (the lease still bounds the wait).
+        if (this.stillTrusted(error)) continue
         this.giveUp(leaseKey, token, error)
         return await this.callAlone(call, signal)
       }
     }
+  }
+
+  /** The next reply about one watched call, from the next poll of every call this replica waits for. */
+  private async watch (watch: Omit<Watch, 'settle'>, signal: AbortSignal): Promise<WatchReply> {
+    signal.throwIfAborted()
+    return await new Promise<WatchReply>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.watches = this.watches.filter(each => each !== entry)
+        reject(signal.reason)
+      }
+      const entry: Watch = {
+        ...watch,
+        settle: outcome => {
+          signal.removeEventListener('abort', onAbort)
+          if ('reply' in outcome) resolve(outcome.reply)
+          else reject(outcome.error)
+        }
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.watches.push(entry)
+      this.schedulePoll()
+    })
+  }
+
+  private schedulePoll (): void {
+    if (this.pollTimer !== null) return
+    this.pollTimer = setTimeout(() => { this.pollTimer = null; this.poll().catch(() => {}) }, pollDelayMs(this.pollMs, this.pollMs))
+  }
+
+  /** One script for every call waited for; each waiter gets its reply, or the failure when Redis did not answer. */
+  private async poll (): Promise<void> {
+    const watches = this.watches
+    this.watches = []
+    if (watches.length === 0) return
+    let replies: WatchReply[]
+    try {
+      replies = await this.connection.evalScript(WATCH_ALL,
+        watches.flatMap(watch => [watch.leaseKey, watch.resultKey]),
+        watches.flatMap(watch => [watch.token, watch.leaseMs])) as WatchReply[]
+    } catch (error) {
+      for (const watch of watches) watch.settle({ error })
+      return
+    }
+    watches.forEach((watch, index) => { watch.settle({ reply: replies[index]! }) })
+  }
+
+  /** A reply that only came late, while Redis is still trusted (being confirmed): the step may be asked again. */
+  private stillTrusted (error: unknown): boolean {
+    this.connection.reportFailure(error)
+    return isCommandTimeout(error) && this.connection.isConnected
   }
 
   /**

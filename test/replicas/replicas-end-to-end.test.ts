@@ -3,65 +3,31 @@
  * replicas behind a load balancer would: together they keep to each account's QPS per API, and identical cold
  * requests spread over them reach the provider once.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { systemClock } from '../../src/clock.js'
-import { startEmbeddedSources } from '../../src/config/embedded-sources.js'
-import { SIMULATED_CREDENTIAL_VARIABLES, simulatedSourcesFile } from '../../src/config/simulated-sources-file.js'
 import { findAdapter } from '../../src/providers/registry.js'
-import { spawnServer } from '../support/child-server.js'
-import { startHoldingProxy } from '../support/holding-proxy.js'
 import { cleanUpKeys, skipWithoutRedis, testRedisUrl, uniquePrefix, unusedPort } from '../support/redis-test-support.js'
+import { getUsage, joinsOf, replicaEnvironment, startReplica, startSimulatedProviders } from '../support/replica-cluster.js'
 
 // Four service processes compile and boot from source, which takes a while on a loaded machine.
 t.setTimeout(360_000)
-
-interface UsageAnswer { series: unknown[], sources: Array<{ id: string, status: string, calls: number }> }
 
 t.test('replicas sharing one Redis and one set of simulated providers', async t => {
   if (skipWithoutRedis(t)) return
   const keyPrefix = uniquePrefix('replicas-end-to-end')
   cleanUpKeys(t, keyPrefix)
-
-  const account = { accessKeyId: 'SIMULATED' + randomBytes(6).toString('hex').toUpperCase(), accessKeySecret: randomBytes(24).toString('base64url') }
-  const simulators = await startEmbeddedSources({ clock: systemClock, latencyMs: { min: 0, max: 0 }, account })
-  t.teardown(() => simulators.close())
-  const proxies = new Map(await Promise.all(simulators.sources.map(async source => [source.id, await startHoldingProxy(source.endpoint)] as const)))
-  t.teardown(async () => { await Promise.all([...proxies.values()].map(async proxy => await proxy.close())) })
-  const sourcesPath = join(mkdtempSync(join(tmpdir(), 'usage-replicas-')), 'sources.json')
-  writeFileSync(sourcesPath, JSON.stringify(simulatedSourcesFile(simulators.sources.map(source => ({ ...source, endpoint: proxies.get(source.id)!.url })))))
-
-  const environment = (redisUrl: string): Record<string, string> => ({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    USAGE_SOURCES_FILE: sourcesPath,
-    [SIMULATED_CREDENTIAL_VARIABLES.accessKeyIdEnv]: account.accessKeyId,
-    [SIMULATED_CREDENTIAL_VARIABLES.accessKeySecretEnv]: account.accessKeySecret,
-    USAGE_REDIS_URL: redisUrl,
-    USAGE_REDIS_KEY_PREFIX: keyPrefix,
-    USAGE_REPLICAS: '3'
-  })
-  const start = async (redisUrl: string): Promise<string> => {
-    const server = spawnServer(t, environment(redisUrl))
-    const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))
-    return listening.msg.replace('Server listening at ', '')
-  }
+  const providers = await startSimulatedProviders(t)
+  const { simulators, proxies } = providers
+  const start = async (redisUrl: string) =>
+    (await startReplica(t, replicaEnvironment(providers, { sourcesPath: providers.proxiedSourcesPath, redisUrl, keyPrefix, replicas: 3 }))).base
   // The fourth is pointed at a port where no Redis listens.
   const [isolated, ...replicas] = await Promise.all([`redis://127.0.0.1:${await unusedPort()}`, testRedisUrl!, testRedisUrl!, testRedisUrl!].map(start))
-  const get = async (base: string | undefined, path: string) => {
-    const response = await fetch(base! + path)
-    return { status: response.status, body: await response.json() as UsageAnswer }
-  }
+  const get = async (base: string | undefined, path: string) => await getUsage(base!, path)
   t.test('a burst of distinct cold queries over the replicas stays within every account\'s QPS per API', async t => {
     const queries = Array.from({ length: 24 }, (_, day) => `/usage?from=now-${day + 2}d/d&to=now-${day + 1}d/d&granularity=day&tz=Asia/Shanghai`)
     const answers = await Promise.all(queries.map(async (query, index) => await get(replicas[index % replicas.length], query)))
     t.same(answers.map(answer => answer.status).filter(status => status !== 200), [], 'every query answered')
-    for (const [kind, simulator] of Object.entries(simulators.simulators)) {
+    for (const [kind, simulator] of Object.entries(simulators)) {
       const qps = findAdapter(kind)!.limits.defaultQps
       const actions = [...new Set(simulator.stats.calls.map(call => call.action))]
       t.ok(simulator.stats.count() > 0, `${kind} was called`)
@@ -71,14 +37,14 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
         t.ok(most <= qps, `${kind} ${action}: at most ${qps} calls in any second (saw ${most})`)
       }
     }
-    const liveProducer = simulators.simulators['aliyun.live-producer']!
+    const liveProducer = simulators['aliyun.live-producer']!
     t.ok(liveProducer.stats.count() > 3 * findAdapter('aliyun.live-producer')!.limits.defaultQps,
       `more calls (${liveProducer.stats.count()}) than three replicas could make in a second each on their own budget, so the budget had to be shared`)
   })
 
   t.test('90 identical cold requests over the three replicas make one request\'s upstream calls', async t => {
-    const source = simulators.sources.find(each => each.kind === 'aliyun.ims')!
-    const simulator = simulators.simulators['aliyun.ims']!
+    const source = providers.sources.find(each => each.kind === 'aliyun.ims')!
+    const simulator = simulators['aliyun.ims']!
     const proxy = proxies.get(source.id)!
     simulator.stats.reset()
     proxy.hold()
@@ -117,9 +83,3 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
     t.match(await (await fetch(replicas[0] + '/metrics')).text(), /usage_service_budget_mode\{source="simulated-aliyun-ims"\} 1/, 'while a replica that reaches Redis shares it')
   })
 })
-
-async function joinsOf (base: string, sourceId: string): Promise<number> {
-  const text = await (await fetch(base + '/metrics')).text()
-  const line = text.split('\n').find(each => each.startsWith(`usage_service_replica_coalesced_joins_total{source="${sourceId}"}`))
-  return line === undefined ? 0 : Number(line.split(' ').at(-1))
-}

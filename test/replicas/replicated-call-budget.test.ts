@@ -56,6 +56,58 @@ t.test('a replica that cannot reach Redis', async t => {
     t.equal(degradedEvents.length, 1)
   })
 
+  t.test('the second before Redis went away and the local shares after it never hold more than the budget', async t => {
+    const qps = 3
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const budgets = await Promise.all([1, 2, 3].map(async () =>
+      new ReplicatedCallBudget(await openConnection(t, proxy.url), `${budgetKey}:handover`, { qps, concurrency: 10, replicas: 3, keyPrefix })))
+    const signal = new AbortController().signal
+    const starts: number[] = []
+    const call = async () => { starts.push(performance.now()) }
+    // The whole budget used through Redis, one replica's calls each, then Redis gone and each replica at once on its share.
+    await Promise.all(budgets.map(async budget => { await budget.run(signal, call) }))
+    t.same(budgets.map(budget => budget.fallbacks), [0, 0, 0], 'the first calls shared the budget')
+    await proxy.cut()
+    await Promise.all(budgets.map(async budget => { await Promise.all([budget.run(signal, call), budget.run(signal, call)]) }))
+    t.same(budgets.map(budget => budget.fallbacks), [2, 2, 2], 'the next ran on the local shares')
+    t.equal(starts.length, 9)
+    for (const start of starts) {
+      const inWindow = starts.filter(other => other >= start && other < start + 1000).length
+      t.ok(inWindow <= qps, `${inWindow} calls in the second from ${start.toFixed(0)}`)
+    }
+  })
+
+  t.test('Redis back while a local call still waits for its turn: shared mode waits for that call too', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url)
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:pending`, { qps: 3, concurrency: 3, replicas: 3, keyPrefix })
+    const signal = new AbortController().signal
+    await budget.run(signal, async () => 'shared')
+    await proxy.cut()
+    if (connection.health !== 'degraded') await once(connection, 'degraded')
+    let started = false
+    let markStarted!: () => void
+    const inFlight = new Promise<void>(resolve => { markStarted = resolve })
+    let finish!: () => void
+    // Waits out the second of the calls shared just before the cut, then holds its local slot until told.
+    const local = budget.run(signal, async () => {
+      started = true
+      markStarted()
+      await new Promise<void>(resolve => { finish = resolve })
+    })
+    await proxy.restore()
+    await once(connection, 'connected')
+    t.equal(budget.mode, 'local', `not shared while a local call is ${started ? 'in flight' : 'still waiting for its turn'}`)
+    await inFlight
+    t.equal(budget.mode, 'local', 'nor while it is in flight')
+    finish()
+    await local
+    while (budget.mode !== 'shared') await new Promise(resolve => setTimeout(resolve, 50))
+    t.equal(budget.fallbacks, 1, 'shared again once its second has passed')
+  })
+
   t.test('a Redis that stops answering costs one command timeout, and a slot its lost reply took is given back', async t => {
     const proxy = await startRedisProxy()
     t.teardown(async () => { await proxy.close() })

@@ -120,6 +120,46 @@ t.test('replicas joining one upstream call', async t => {
     t.strictSame(await waiting, answer, 'answered long before the 60 s lease')
   })
 
+  t.test('a replica waiting for many calls watches them all with one script per poll', async t => {
+    const [leader] = await replicas(1)
+    const waiterConnection = await openConnection(t)
+    const waiter = new SharedCoalescer(waiterConnection, { keyPrefix, leaseMs: 2000, pollMs: 20 })
+    // Every script the waiter sends after joining, with how many calls it looks at (two keys each).
+    const watchedPerScript: number[] = []
+    let joined = 0
+    const evalScript = waiterConnection.evalScript.bind(waiterConnection)
+    waiterConnection.evalScript = async (script, keys, args) => {
+      if (joined === 50) watchedPerScript.push(keys.length / 2)
+      return await evalScript(script, keys, args)
+    }
+    const calls = Array.from({ length: 50 }, (_, index) => `call:many:${index}`)
+    let release!: () => void
+    const released = new Promise<void>(resolve => { release = resolve })
+    let leading = 0
+    let allLeading!: () => void
+    const leaderHolds = new Promise<void>(resolve => { allLeading = resolve })
+    const leaders = calls.map(async key => await leader!.joinOrLead(key, async () => {
+      if (++leading === calls.length) allLeading()
+      await released
+      return structuredClone(answer)
+    }, never))
+    await leaderHolds
+    let waited = 0
+    let allWaiting!: () => void
+    const waiting = new Promise<void>(resolve => { allWaiting = resolve })
+    const waiters = calls.map(async key => await waiter.joinOrLead(key, async () => { throw new Error('the waiter must not call') }, never, undefined, () => {
+      joined++
+      if (++waited === calls.length) allWaiting()
+    }))
+    await waiting
+    while (watchedPerScript.length < 3) await sleep(20)
+    release()
+    t.strictSame(await Promise.all(waiters), await Promise.all(leaders), 'every waiter has its leader\'s answer')
+    const watched = watchedPerScript.reduce((sum, each) => sum + each, 0)
+    t.ok(watched >= 10 * watchedPerScript.length, `${watchedPerScript.length} scripts looked at ${watched} calls: many calls each, not one script per call`)
+    t.equal(waiter.fallbacks, 0)
+  })
+
   t.test('without Redis each replica makes its own call', async t => {
     const coalescer = new SharedCoalescer(await openDeadConnection(t), { keyPrefix })
     t.strictSame(await coalescer.joinOrLead('call:alone', async () => structuredClone(answer), never), answer)

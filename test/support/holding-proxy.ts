@@ -21,6 +21,8 @@ export async function startHoldingProxy (target: string): Promise<HoldingProxy> 
   let waiting: Array<() => void> = []
   const server = createServer((incoming, outgoing) => {
     const forward = (): void => {
+      // A caller gone while its request was held (a process killed) sends nothing: the provider never sees it.
+      if (incoming.socket.destroyed) return
       // Headers as sent, Host included: the signature the provider checks may cover it.
       const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, answer => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
