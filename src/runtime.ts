@@ -123,7 +123,7 @@ async function openLedger (
   override: RuntimeOverrides['ledger'], config: ServiceConfig, clock: Clock, logger: RuntimeOptions['logger']
 ): Promise<LedgerConnection | null> {
   if (override === false) return null
-  if (override === undefined) return await LedgerConnection.open({ location: config.store, clock, logger })
+  if (override === undefined) return config.store === null ? null : await LedgerConnection.open({ location: config.store, clock, logger })
   if ('location' in override) return await LedgerConnection.open({ location: override.location, schema: override.schema, clock, logger })
   return LedgerConnection.of(override)
 }

@@ -50,6 +50,7 @@ export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo
   try {
     config = loadConfig(io.env)
     location = config.store
+    if (location === null && io.store === undefined) return fail(EXIT.config, 'invalid configuration: USAGE_STORE_URL is none: there is no ledger to work on')
   } catch (error) {
     if (error instanceof ConfigError) return fail(EXIT.config, `invalid configuration: ${error.message}`)
     throw error
@@ -65,7 +66,7 @@ export async function runLedgerCommand (argv: readonly string[], io: LedgerCliIo
     if (unknown.length > 0) return fail(EXIT.usage, `--source: '${unknown[0]!.slice(0, 64)}' is not a configured source; expected one of ${configured.join(', ')}`)
     const selected = runtime.sources.filter(source => command.sources === null || command.sources.includes(source.config.id))
     const targets = selected.flatMap(source => ledgerTargetOf(source) ?? [])
-    store = io.store ?? await openLedgerStore({ location, clock: io.clock })
+    store = io.store ?? await openLedgerStore({ location: location!, clock: io.clock })
     const output = createStepOutput(io.stdout, text => redactor.text(text))
     const context = { store, clock: io.clock, slots: new SyncSlots(), signal: io.signal }
     if (command.command !== 'status') {

@@ -13,7 +13,7 @@ import { parseApiKeyEntries } from '../security/api-keys.js'
 import { parseCorsOrigins, type CorsOrigins } from '../http/cors-origins.js'
 import type { QueryDefaults } from '../schemas/usage-query-schema.js'
 import { parseRedisUrl } from '../replicas/redis-settings.js'
-import { parseStoreUrl, type StoreLocation } from '../ledger/store-url.js'
+import { parseStoreSetting, type StoreLocation } from '../ledger/store-url.js'
 import { parseDurationText } from '../time/duration-text.js'
 
 export interface ServiceConfig {
@@ -45,8 +45,8 @@ export interface ServiceConfig {
    * prefix of every key written (USAGE_REDIS_KEY_PREFIX).
    */
   replicas: { redisUrl: string | null, count: number, keyPrefix: string }
-  /** Where the usage ledger lives (USAGE_STORE_URL; unset: pglite:./data/ledger under the working directory). */
-  store: StoreLocation
+  /** Where the usage ledger lives (USAGE_STORE_URL; unset: pglite:./data/ledger under the working directory); null: `none`, no ledger. */
+  store: StoreLocation | null
   /** The ledger's background sync: every `intervalMs` (0: off), rechecking the last `recheckDays` days of settled buckets. */
   sync: { intervalMs: number, recheckDays: number }
   /** Configured sources, or 'embedded' when no credentials are configured: simulated providers on loopback. */
@@ -86,7 +86,7 @@ export function loadConfig (environment: NodeJS.ProcessEnv = process.env): Servi
     shutdownGraceMs: env.USAGE_SHUTDOWN_GRACE_MS,
     queryDefaults: { zone: env.USAGE_DEFAULT_TZ, granularity: env.USAGE_DEFAULT_GRANULARITY },
     replicas: { redisUrl: parseRedisUrl(env.USAGE_REDIS_URL), count: env.USAGE_REPLICAS, keyPrefix: env.USAGE_REDIS_KEY_PREFIX },
-    store: parseStoreUrl(env.USAGE_STORE_URL),
+    store: parseStoreSetting(env.USAGE_STORE_URL),
     sync: { intervalMs: parseDurationText(env.USAGE_SYNC_INTERVAL) ?? 0, recheckDays: env.USAGE_SYNC_RECHECK_DAYS },
     sources: loadSources(env, environment)
   }

@@ -11,7 +11,15 @@ export type StoreLocation =
   | { kind: 'pglite', dataDir: string, description: string }
   | { kind: 'memory', description: string }
 
-const FORMS = 'postgres://user@host:5432/database, postgresql://…, pglite:<directory> or memory:'
+const FORMS = 'postgres://user@host:5432/database, postgresql://…, pglite:<directory>, memory: or none'
+
+/**
+ * Reads USAGE_STORE_URL as the service does: `none` keeps no ledger at all (every query goes to the providers, as a
+ * pass-through; for a process that must not own a store, such as a throwaway instance), anything else a store.
+ */
+export function parseStoreSetting (value: string | undefined, workingDirectory: string = process.cwd()): StoreLocation | null {
+  return (value ?? '').trim() === 'none' ? null : parseStoreUrl(value, workingDirectory)
+}
 
 /**
  * Reads USAGE_STORE_URL (unset or blank means DEFAULT_STORE_URL). `description` is safe to log:

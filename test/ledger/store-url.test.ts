@@ -1,6 +1,11 @@
 import t from 'tap'
 import { ConfigError } from '../../src/config/config-error.js'
 import { DEFAULT_STORE_URL, parseStoreUrl } from '../../src/ledger/index.js'
+import { parseStoreSetting } from '../../src/ledger/store-url.js'
+import { fixedClock } from '../../src/clock.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { UsageMetrics } from '../../src/observability/usage-metrics.js'
+import { createRuntime } from '../../src/runtime.js'
 
 t.test('unset or blank means the embedded default under the working directory', async t => {
   t.equal(DEFAULT_STORE_URL, 'pglite:./data/ledger')
@@ -29,4 +34,16 @@ t.test('anything else is a configuration error naming USAGE_STORE_URL, never sho
     t.match((caught as ConfigError).message, /^USAGE_STORE_URL: /)
     t.notMatch((caught as ConfigError).message, /hunter22/)
   }
+})
+
+t.test('none keeps no ledger: the service is a pass-through and its runtime holds no store', async t => {
+  t.equal(parseStoreSetting('none'), null)
+  t.equal(parseStoreSetting(' none '), null)
+  t.same(parseStoreSetting('memory:'), parseStoreUrl('memory:'), 'every other value is a store')
+  t.throws(() => parseStoreSetting('nothing'), /USAGE_STORE_URL/)
+  const config = loadConfig({ USAGE_STORE_URL: 'none' })
+  t.equal(config.store, null)
+  const runtime = await createRuntime({ config, clock: fixedClock(Date.parse('2026-11-20T00:00:00Z')), overrides: { sources: [], metrics: new UsageMetrics() } })
+  t.teardown(() => runtime.close())
+  t.equal(runtime.ledger, null)
 })

@@ -21,10 +21,14 @@ export interface ChildServer {
   stderr(): string
 }
 
-/** `env` is all the child gets besides PATH and HOME: no credentials from the developer's shell. `preload`: modules for --import. */
+/**
+ * `env` is all the child gets besides PATH and HOME: no credentials from the developer's shell. `preload`: modules for
+ * --import. No ledger unless `env` names one: processes started side by side must not share the default PGlite
+ * directory (one process owns it), and a sync job would add upstream calls the tests count.
+ */
 export function spawnServer (t: Test, env: Record<string, string>, preload: string[] = []): ChildServer {
   const child = spawn(process.execPath, ['--import=@tapjs/typescript/import', ...preload.map(file => `--import=${file}`), 'src/server.ts'],
-    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, USAGE_STORE_URL: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('close', (code, signal) => resolve({ code, signal })))
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   let stderr = ''
