@@ -401,14 +401,18 @@ if (!skipWithoutChromium(t)) {
     noScriptErrors(t, page)
   })
 
-  t.test('ledger buckets: a column only when the answer has the field', async t => {
+  t.test('ledger buckets: a column only when the deployment keeps a ledger', async t => {
     const page = await openPage(t, '/')
     await settled(page)
-    t.equal(await page.locator('#sources th', { hasText: 'Ledger buckets' }).count(), 0, 'not in an answer without it')
+    t.equal(await page.locator('#sources th', { hasText: 'Ledger buckets' }).count(), 0, 'not without a ledger (this service keeps none)')
     const answer = (await service.getUsage(`/usage?${usageQueryOf(page)}`)).json
+    const catalog = await (await fetch(service.url + '/usage/catalog')).json() as Record<string, unknown>
     const withLedger = { ...answer, sources: answer.sources.map((source, index) => ({ ...source, ledgerBuckets: index * 24 })) }
+    // A deployment with a ledger, as the page learns it: the catalog's ledger state, then answers counting its buckets.
+    await page.route('**/usage/catalog', route => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...catalog, ledger: { status: 'connected', reason: null } }) }))
     await page.route('**/usage?*', route => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(withLedger) }))
-    await page.click('#run')
+    await page.reload()
+    await settled(page)
     await page.waitForFunction(() => document.documentElement.dataset.state === 'done' && document.querySelector('#sources thead')?.textContent?.includes('Ledger buckets'))
     const cells = await page.$$eval('#sources tbody tr', rows => rows.map(row => row.querySelectorAll('td')[2]!.textContent))
     t.same(cells, answer.sources.map((_, index) => String(index * 24)))

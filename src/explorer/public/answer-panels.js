@@ -70,10 +70,10 @@ export function renderTotals (table, answer) {
   table.append(body)
 }
 
-export function renderSources (table, answer) {
+/** `ledgerKept`: the catalog says the deployment keeps a usage ledger (without one, every ledgerBuckets is 0 and says nothing). */
+export function renderSources (table, answer, { ledgerKept = false } = {}) {
   clear(table)
-  // ledgerBuckets exists only where the service keeps a ledger: shown when the answer has it, never invented.
-  const showLedger = answer.sources.some(source => Object.hasOwn(source, 'ledgerBuckets'))
+  const showLedger = ledgerKept && answer.sources.some(source => Object.hasOwn(source, 'ledgerBuckets'))
   table.append(
     element('caption', { class: 'visually-hidden' }, 'What each selected source did for this answer'),
     element('thead', {}, element('tr', {},

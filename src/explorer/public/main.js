@@ -88,6 +88,9 @@ function hideError () {
   byId('error').hidden = true
 }
 
+/** Whether the deployment keeps a usage ledger (from the catalog): the sources panel then shows ledger buckets. */
+let ledgerKept = false
+
 function render (answer, query) {
   byId('answer').hidden = false
   renderBadges(answer, { complete: byId('badge-complete'), final: byId('badge-final') })
@@ -97,7 +100,7 @@ function render (answer, query) {
   explorer.drawn = renderCharts(byId('charts'), answer, { kind: query.chart, tooltip: byId('tooltip') })
     .map(({ plot, unit }) => ({ unit, series: plot.series.slice(1).map((series, index) => ({ label: series.label, values: plot.data[index + 1] })) }))
   renderTotals(byId('totals'), answer)
-  renderSources(byId('sources'), answer)
+  renderSources(byId('sources'), answer, { ledgerKept })
   renderDownloads(byId('downloads'), query, showError)
 }
 
@@ -178,6 +181,7 @@ async function start () {
     return
   }
   byId('forget-key').hidden = storedApiKey() === null
+  ledgerKept = catalog.ledger !== undefined && catalog.ledger.status !== 'off'
   buildForm(catalog, { onQuickRange: (from, to) => runWith({ ...readForm(), from, to }) })
   byId('query-form').addEventListener('submit', event => {
     event.preventDefault()
