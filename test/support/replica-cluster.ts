@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import type { Test } from 'tap'
 import { systemClock } from '../../src/clock.js'
 import { startEmbeddedSources, type EmbeddedSources } from '../../src/config/embedded-sources.js'
@@ -18,7 +19,7 @@ import { startHoldingProxy, type HoldingProxy } from './holding-proxy.js'
 export interface UsageAnswer {
   complete: boolean
   series: unknown[]
-  sources: Array<{ id: string, status: string, calls: number }>
+  sources: Array<{ id: string, kind: string, status: string, calls: number, ledgerBuckets: number }>
 }
 
 export interface SimulatedProviders {
@@ -54,6 +55,29 @@ export interface ReplicaOptions {
   redisUrl?: string
   keyPrefix?: string
   replicas?: number
+  /** The usage ledger the replicas share (a PostgreSQL URL); unset: none. Its sync job stays off: tests count calls. */
+  storeUrl?: string
+}
+
+/**
+ * A PostgreSQL database of its own for the replicas' shared ledger (the store keeps its tables in a fixed schema, so
+ * a database per test keeps runs apart), dropped when the test ends, after the replicas have stopped.
+ */
+export async function temporaryLedgerDatabase (t: Test, serverUrl: string): Promise<string> {
+  const name = `usage_replicas_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  t.teardown(async () => {
+    const cleaner = new pg.Client({ connectionString: serverUrl })
+    await cleaner.connect()
+    await cleaner.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await cleaner.end()
+  })
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
 }
 
 /** The service's environment for one process on loopback, the simulated account's keys passed as an operator would. */
@@ -67,7 +91,8 @@ export function replicaEnvironment (providers: SimulatedProviders, options: Repl
     [SIMULATED_CREDENTIAL_VARIABLES.accessKeySecretEnv]: providers.account.accessKeySecret,
     ...options.redisUrl === undefined ? {} : { USAGE_REDIS_URL: options.redisUrl },
     ...options.keyPrefix === undefined ? {} : { USAGE_REDIS_KEY_PREFIX: options.keyPrefix },
-    ...options.replicas === undefined ? {} : { USAGE_REPLICAS: String(options.replicas) }
+    ...options.replicas === undefined ? {} : { USAGE_REPLICAS: String(options.replicas) },
+    ...options.storeUrl === undefined ? {} : { USAGE_STORE_URL: options.storeUrl, USAGE_SYNC_INTERVAL: '0' }
   }
 }
 
