@@ -18,6 +18,7 @@ import { runUsageQuery } from '../src/usage/run-usage-query.js'
 import type { RuntimeSource } from '../src/usage/source-executor.js'
 import type { UsageQuery } from '../src/usage/usage-query.js'
 import { slidingFloor, type FloorSource, type SlidingStep } from './lib/sliding-floor.js'
+import { formatCount, type Row } from './lib/table.js'
 
 export const HOUR_MS = 3_600_000
 
@@ -52,6 +53,8 @@ export interface SlidingSourceResult {
   ledgerBuckets: number
   /** Queries whose answer for this source was not ok. */
   notOk: number
+  /** Day buckets in the zone are not whole native buckets of this source: it answered none (no floor). */
+  unaligned: boolean
 }
 
 export interface SlidingWindowResult {
@@ -90,13 +93,14 @@ export function slidingSteps (options: Pick<SlidingWindowOptions, 'start' | 'ste
  * day buckets align to), the longest window on it, and the variants a query without grouping or filter makes (the
  * kept variant when the ledger rolls one up).
  */
-export function floorSourceOf (source: RuntimeSource, steps: readonly SlidingStep[], ledger: boolean): FloorSource {
+export function floorSourceOf (source: RuntimeSource, steps: readonly SlidingStep[], ledger: boolean): FloorSource | null {
   const { adapter, config, executor } = source
   const common = { lookbackMs: adapter.limits.lookbackMs, settleDelayMs: executor.settleDelayMs }
   if (adapter.nativeBuckets.kind === 'any') return { kind: 'any', maxSpanMs: adapter.limits.maxSpanMs, ...common }
   const buckets = steps.flatMap(step => step.buckets)
   const grid = adapter.nativeBuckets.grids.find(candidate => bucketsAlignToGrid(buckets, candidate))
-  if (grid === undefined) throw new Error(`${config.id}: day buckets in this zone are not whole native buckets`)
+  // Day buckets in this zone are not whole native buckets: the source answers none of the queries (unaligned).
+  if (grid === undefined) return null
   const pushdown = { groupBy: [], filters: {} }
   const variants = (ledger ? rolledUpVariants(adapter, config.settings, grid, pushdown) : null) ??
     adapter.variants({ ...pushdown, grid }, config.settings)
@@ -145,24 +149,56 @@ export async function measureSlidingWindow (options: SlidingWindowOptions): Prom
       provisionalTtlMs: config.cache.provisionalTtlMs,
       sources: chosen.map(source => {
         const floorSource = floorSourceOf(source, steps, options.ledger)
-        const floor = slidingFloor(floorSource, steps, config.cache.provisionalTtlMs)
+        const floor = floorSource === null ? null : slidingFloor(floorSource, steps, config.cache.provisionalTtlMs)
         const callsPerStep = callsBySource.get(source.config.id) ?? new Array<number>(steps.length).fill(0)
         return {
           id: source.config.id,
           kind: source.config.kind,
           kept: source.adapter.nativeBuckets.kind === 'grid',
           calls: callsPerStep.reduce((sum, calls) => sum + calls, 0),
-          floor: floor.total,
+          floor: floor?.total ?? 0,
           callsPerStep,
-          floorPerStep: floor.perStep,
-          bucketsAsked: floorSource.kind === 'grid' ? (spannedMsBySource.get(source.config.id) ?? 0) / floorSource.grid.stepMs : null,
-          bucketsFloor: floor.buckets,
+          floorPerStep: floor?.perStep ?? callsPerStep.map(() => 0),
+          bucketsAsked: floorSource?.kind === 'grid' ? (spannedMsBySource.get(source.config.id) ?? 0) / floorSource.grid.stepMs : null,
+          bucketsFloor: floor?.buckets ?? null,
           ledgerBuckets: ledgerBuckets.get(source.config.id) ?? 0,
-          notOk: notOk.get(source.config.id) ?? 0
+          notOk: notOk.get(source.config.id) ?? 0,
+          unaligned: floorSource === null
         }
       })
     }
   } finally {
     await runtime.close()
   }
+}
+
+/** The table's rows: calls and buckets asked against the floor, with the ledger and with the in-memory cache alone. */
+export function slidingRows (withLedger: SlidingWindowResult, withoutLedger: SlidingWindowResult | null): Row[] {
+  const scenario = '7 sliding window'
+  const rows: Row[] = []
+  const steps = `${withLedger.steps} steps of ${withLedger.stepMs / HOUR_MS} h`
+  const callRow = (label: string, sources: readonly SlidingSourceResult[], target: Row['target']): Row => {
+    const calls = sources.reduce((sum, source) => sum + source.calls, 0)
+    const floor = sources.reduce((sum, source) => sum + source.floor, 0)
+    return { scenario, figure: label, measured: `${calls} calls`, baseline: `${floor} floor`, ratio: floor > 0 ? calls / floor : null, target }
+  }
+  const bucketRow = (label: string, sources: readonly SlidingSourceResult[]): Row => {
+    const asked = sources.reduce((sum, source) => sum + (source.bucketsAsked ?? 0), 0)
+    const floor = sources.reduce((sum, source) => sum + (source.bucketsFloor ?? 0), 0)
+    return { scenario, figure: label, measured: `${formatCount(asked)} buckets`, baseline: `${formatCount(floor)} floor`, ratio: floor > 0 ? asked / floor : null, target: null }
+  }
+  for (const result of withoutLedger === null ? [withLedger] : [withLedger, withoutLedger]) {
+    const store = result.ledger ? 'ledger' : 'no ledger'
+    const answered = result.sources.filter(source => !source.unaligned)
+    const kept = answered.filter(source => source.kept)
+    const notKept = answered.filter(source => !source.kept)
+    const target = result.ledger ? { kind: 'max' as const, value: 1.05 } : null
+    rows.push(callRow(`${store}, ${steps}: calls, all sources`, answered, target))
+    if (notKept.length > 0) {
+      rows.push(callRow(`${store}: calls, native buckets (${kept.map(source => source.kind).join(', ')})`, kept, target))
+      rows.push(callRow(`${store}: calls, no native buckets (${notKept.map(source => source.kind).join(', ')})`, notKept, null))
+    }
+    rows.push(bucketRow(`${store}: native buckets asked for`, kept))
+  }
+  return rows
 }
