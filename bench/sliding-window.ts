@@ -3,7 +3,9 @@
  * `start` and advances `stepMs` at a time; at each instant the same relative query (the 7 local days ending with
  * today) is answered in-process by `runUsageQuery` against the embedded simulated providers (they follow the same
  * clock), with a `memory:` ledger or with none (only the in-memory cache). Every attempt that reached a provider
- * is counted through the runtime's onCall, per source, and set against the floor of bench/lib/sliding-floor.ts.
+ * is counted through the runtime's onCall, per source and step, checked against the simulator's own count, and set
+ * against the floor of bench/lib/sliding-floor.ts. The ledger sync job does not run (it is the server's, not the
+ * runtime's): only queries call.
  */
 import { DateTime } from 'luxon'
 import { fixedClock } from '../src/clock.js'
@@ -43,6 +45,8 @@ export interface SlidingSourceResult {
   /** False for a kind without native buckets (nothing the ledger keeps). */
   kept: boolean
   calls: number
+  /** The same calls as the simulated provider counted them (null when it is not in this process). */
+  simulatorCalls: number | null
   floor: number
   callsPerStep: number[]
   floorPerStep: number[]
@@ -156,6 +160,7 @@ export async function measureSlidingWindow (options: SlidingWindowOptions): Prom
           kind: source.config.kind,
           kept: source.adapter.nativeBuckets.kind === 'grid',
           calls: callsPerStep.reduce((sum, calls) => sum + calls, 0),
+          simulatorCalls: runtime.embedded?.simulators[source.config.kind]?.stats.count() ?? null,
           floor: floor?.total ?? 0,
           callsPerStep,
           floorPerStep: floor?.perStep ?? callsPerStep.map(() => 0),
@@ -188,6 +193,11 @@ export function slidingRows (withLedger: SlidingWindowResult, withoutLedger: Sli
     return { scenario, figure: label, measured: `${formatCount(asked)} buckets`, baseline: `${formatCount(floor)} floor`, ratio: floor > 0 ? asked / floor : null, target: null }
   }
   for (const result of withoutLedger === null ? [withLedger] : [withLedger, withoutLedger]) {
+    for (const source of result.sources) {
+      if (source.simulatorCalls !== null && source.simulatorCalls !== source.calls) {
+        throw new Error(`${source.id}: the simulator saw ${source.simulatorCalls} calls, onCall counted ${source.calls}`)
+      }
+    }
     const store = result.ledger ? 'ledger' : 'no ledger'
     const answered = result.sources.filter(source => !source.unaligned)
     const kept = answered.filter(source => source.kept)

@@ -35,6 +35,7 @@ t.test('with a memory: ledger, the calls equal the floor for the sources with na
   for (const source of result.sources) {
     t.equal(source.notOk, 0, `${source.id}: every answer ok`)
     t.ok(source.floor >= window.steps, `${source.id}: a floor of at least one call per step`)
+    t.equal(source.simulatorCalls, source.calls, `${source.id}: the simulator saw the calls counted`)
     t.equal(source.calls, source.floor, `${source.id}: calls = floor`)
     t.same(source.callsPerStep, source.floorPerStep, `${source.id}: step by step`)
     t.equal(source.bucketsAsked, source.bucketsFloor, `${source.id}: each native bucket asked for as often as the floor says`)
