@@ -10,7 +10,9 @@
  *   the service's process instead, exactly as `npm start` does;
  * - this process is the client: it plans, measures wall times, and runs autocannon;
  * - scenario 3 (merge throughput) is pure CPU and runs in this process, first, while no child is running;
- * - scenario 6 (replicas) runs three service processes sharing a Redis (replicas-scenario.ts).
+ * - scenario 6 (replicas) runs three service processes sharing a Redis (replicas-scenario.ts);
+ * - scenario 7 (sliding window) runs in this process after 3, before any child: a runtime per run with the embedded
+ *   simulated providers on a fixed clock it advances (sliding-window.ts); it counts calls, not time.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -29,6 +31,7 @@ import { ALL_DIMENSIONS, usageSearch, type QueryOptions } from './lib/queries.js
 import { formatBytes, formatCount, formatMs, formatTable, verdictOf, type Row } from './lib/table.js'
 import { measureMergeThroughput, type MergeThroughput } from './merge-throughput.js'
 import { benchRedisUrl, replicaRows, replicaSharing, type ReplicaSharing } from './replicas-scenario.js'
+import { HOUR_MS, measureSlidingWindow, slidingRows, type SlidingWindowResult } from './sliding-window.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // Compiled to bench/.build/bench/: the project root is three levels up.
@@ -54,6 +57,8 @@ interface Settings {
   resultsFile: string
   /** Redis for scenario 6 (BENCH_REDIS_URL, else USAGE_TEST_REDIS_URL); null: scenario 6 is skipped. */
   redisUrl: string | null
+  /** Scenario 7: hourly steps of the sliding window (72: three days). */
+  slidingSteps: number
 }
 
 function readSettings (environment: NodeJS.ProcessEnv): Settings {
@@ -82,7 +87,8 @@ function readSettings (environment: NodeJS.ProcessEnv): Settings {
     upstream: readUpstream(environment.BENCH_UPSTREAM),
     only: only ? new Set(only.split(',').map(Number)) : null,
     resultsFile: environment.BENCH_RESULTS_FILE?.trim() || join(projectRoot, 'bench', 'results.json'),
-    redisUrl: benchRedisUrl(environment)
+    redisUrl: benchRedisUrl(environment),
+    slidingSteps: Math.round(number('BENCH_SLIDING_STEPS', 72))
   }
 }
 
@@ -738,6 +744,26 @@ function memoryRows (memory: Memory): Row[] {
   ]
 }
 
+/** A fixed first instant, so every run asks the simulators for the same data; 10:30 UTC is mid-hour, mid-day in Asia. */
+const SLIDING_START = Date.parse('2026-11-20T10:30:00Z')
+
+/** The service's settings (provisional TTL, cache, …) as the caller set them, the simulators without latency. */
+function slidingEnvironment (settings: Settings): NodeJS.ProcessEnv {
+  return { ...serviceEnvironment(settings), USAGE_SIMULATOR_LATENCY_MS: '0' }
+}
+
+function slidingNotes (result: SlidingWindowResult): string[] {
+  const unaligned = result.sources.filter(source => source.unaligned).map(source => source.kind)
+  return [
+    `7 Sliding window: the 7 local days ending today, by day, asked ${result.steps} times as a fixed clock advances an hour from 2026-11-20T10:30Z, in-process`,
+    '  (runUsageQuery, embedded simulators, memory: ledger or none); calls counted by the runtime\'s onCall. Floor (bench/lib/sliding-floor.ts): each',
+    `  native bucket asked for once when settled, and again once per provisional TTL (${result.provisionalTtlMs / 1000} s, USAGE_CACHE_PROVISIONAL_TTL_MS) while not,`,
+    '  in the fewest windows the span limit allows, × variants; without native buckets, each requested window the same way (never kept per bucket).',
+    '  Buckets asked for: the calls\' windows in native buckets, against the buckets the floor asks for.',
+    ...unaligned.length > 0 ? [`  Left out, day buckets in the zone not being whole native buckets: ${unaligned.join(', ')}.`] : []
+  ]
+}
+
 function median (values: readonly number[]): number {
   const sorted = [...values].sort((left, right) => left - right)
   const middle = Math.floor(sorted.length / 2)
@@ -764,6 +790,15 @@ async function main (): Promise<void> {
     log(`3. merge throughput: normalizing and merging ${formatCount(settings.mergePoints)} provider data points, in this process`)
     merge = await measureMergeThroughput({ zone: settings.zone, targetPoints: settings.mergePoints, environment: serviceEnvironment(settings) })
     results.mergeThroughput = merge
+  }
+
+  // 7 next, also in this process (PGlite and the simulators in-process; it counts calls, so load does not matter).
+  let sliding: { withLedger: SlidingWindowResult, withoutLedger: SlidingWindowResult } | null = null
+  if (runs(7)) {
+    const window = { start: SLIDING_START, steps: settings.slidingSteps, stepMs: HOUR_MS, zone: settings.zone, days: 7, environment: slidingEnvironment(settings) }
+    log(`7. sliding window: "last 7 days by day" at ${settings.slidingSteps} hourly steps, with a memory: ledger, then without`)
+    sliding = { withLedger: await measureSlidingWindow({ ...window, ledger: true }), withoutLedger: await measureSlidingWindow({ ...window, ledger: false }) }
+    results.slidingWindow = sliding
   }
 
   let upstream: MeasuredQuery[] | null = null
@@ -827,6 +862,7 @@ async function main (): Promise<void> {
   if (burst) rows.push(...coalescingRows(burst))
   if (peak) rows.push(...memoryRows(peak))
   if (replicas) rows.push(...replicaRows(replicas))
+  if (sliding) rows.push(...slidingRows(sliding.withLedger, sliding.withoutLedger))
 
   const table = formatTable(rows)
   const where = settings.upstream === 'separate'
@@ -851,6 +887,7 @@ async function main (): Promise<void> {
       '  sharing one Redis (BENCH_REDIS_URL, else USAGE_TEST_REDIS_URL) and the simulator process; calls and busiest second as the providers counted them.')
   }
   if (replicasSkipped !== null) notes.push(replicasSkipped)
+  if (sliding) notes.push(...slidingNotes(sliding.withLedger))
   const leftOut = [...(upstream ?? []), ...(cached ? [cached.warm] : []), ...(peak ? [peak.runs[0]!.query] : [])]
     .flatMap(query => query.excluded.map(entry => `${query.name}: ${entry.kind} (${entry.reason})`))
   if (leftOut.length > 0) {
