@@ -9,6 +9,7 @@ import type {
   SourceLedgerStatus, SyncState
 } from './ledger-types.js'
 import { advisoryLockKey } from './lock-key.js'
+import { RangeReadCache } from './range-read-cache.js'
 
 /** Records per INSERT statement: bounds one statement's arrays, well under any parameter or memory limit. */
 const RECORDS_PER_STATEMENT = 10_000
@@ -31,6 +32,8 @@ export interface LedgerStoreOptions {
   schema: string
   /** Stamps revisions (`recordedAt`), which as-of reads compare against. */
   clock?: Clock
+  /** Records the range-read cache may hold (0: no cache); see RangeReadCache. */
+  cachedRecords?: number
 }
 
 export class LedgerStore {
@@ -38,12 +41,14 @@ export class LedgerStore {
   readonly schema: string
   private readonly clock: Clock
   private readonly sql: LedgerSql
+  private readonly rangeCache: RangeReadCache | null
 
   constructor (options: LedgerStoreOptions) {
     this.driver = options.driver
     this.schema = options.schema
     this.clock = options.clock ?? systemClock
     this.sql = ledgerSql(options.schema)
+    this.rangeCache = options.cachedRecords === 0 ? null : new RangeReadCache(options.cachedRecords)
   }
 
   /**
@@ -153,6 +158,20 @@ export class LedgerStore {
    */
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     const asOf = read.asOf === undefined || read.asOf === null ? MAX_BIGINT_TEXT : String(read.asOf)
+    const parameters = [read.sourceId, read.variant, String(read.from), String(read.to), asOf]
+    const cache = this.rangeCache
+    if (cache === null) return await this.readRangeRows(read, parameters)
+    // Counted before reading: see RangeReadCache for why this order never lets a stale answer be served.
+    const [counted] = await this.driver.query<{ revisions: string }>(this.sql.countRangeRevisions, parameters)
+    const revisions = counted?.revisions ?? '0'
+    const key = RangeReadCache.key(read.sourceId, read.variant, read.from, read.to, asOf)
+    // Frozen and shared: callers only read them (the type says mutable only to keep the interface as it was).
+    const cached = cache.get(key, revisions)
+    if (cached !== undefined) return cached as CoveredBucket[]
+    return cache.set(key, revisions, await this.readRangeRows(read, parameters)) as CoveredBucket[]
+  }
+
+  private async readRangeRows (read: LedgerRangeRead, parameters: string[]): Promise<CoveredBucket[]> {
     const rows = await this.driver.query<{
       bucket_start: string
       bucket_end: string
@@ -161,13 +180,14 @@ export class LedgerStore {
       request_id: string | null
       recorded_at: string
       records: string | null
-    }>(this.sql.readRange, [read.sourceId, read.variant, String(read.from), String(read.to), asOf])
+    }>(this.sql.readRange, parameters)
+    const dimensionSets = new Map<string, Record<string, string>>()
     return rows.map(row => {
       const start = Number(row.bucket_start)
       return {
         start,
         end: Number(row.bucket_end),
-        records: row.records === null ? [] : parseRecords(row.records, `ledger source ${read.sourceId} bucket ${start}`),
+        records: row.records === null ? [] : parseRecords(row.records, `ledger source ${read.sourceId} bucket ${start}`, dimensionSets),
         revision: row.revision,
         restated: row.revision > 1,
         fetchedAt: Number(row.fetched_at),
