@@ -5,11 +5,12 @@ import type { LedgerDriver, LedgerQueryable } from './ledger-driver.js'
 import { LedgerWriteError } from './ledger-errors.js'
 import { MAX_BIGINT_TEXT, ledgerSql, type LedgerSql } from './ledger-sql.js'
 import type {
-  BucketWriteOutcome, CoveredBucket, InconsistentBucket, LedgerRangeRead, SettledCallWrite, SettledWriteResult,
+  BucketWriteOutcome, CoveredBucket, LedgerRecord, InconsistentBucket, LedgerRangeRead, SettledCallWrite, SettledWriteResult,
   SourceLedgerStatus, SyncState
 } from './ledger-types.js'
 import { advisoryLockKey } from './lock-key.js'
-import { RangeReadCache } from './range-read-cache.js'
+import { DEFAULT_CACHED_RECORDS, RangeReadCache } from './range-read-cache.js'
+import { RevisionRecordsCache } from './revision-records-cache.js'
 
 /** Records per INSERT statement: bounds one statement's arrays, well under any parameter or memory limit. */
 const RECORDS_PER_STATEMENT = 10_000
@@ -42,13 +43,16 @@ export class LedgerStore {
   private readonly clock: Clock
   private readonly sql: LedgerSql
   private readonly rangeCache: RangeReadCache | null
+  private readonly revisionCache: RevisionRecordsCache | null
 
   constructor (options: LedgerStoreOptions) {
     this.driver = options.driver
     this.schema = options.schema
     this.clock = options.clock ?? systemClock
     this.sql = ledgerSql(options.schema)
-    this.rangeCache = options.cachedRecords === 0 ? null : new RangeReadCache(options.cachedRecords)
+    const cachedRecords = options.cachedRecords ?? DEFAULT_CACHED_RECORDS
+    this.rangeCache = cachedRecords === 0 ? null : new RangeReadCache(cachedRecords)
+    this.revisionCache = cachedRecords === 0 ? null : new RevisionRecordsCache(cachedRecords)
   }
 
   /**
@@ -168,7 +172,46 @@ export class LedgerStore {
     // Frozen and shared: callers only read them (the type says mutable only to keep the interface as it was).
     const cached = cache.get(key, revisions)
     if (cached !== undefined) return cached as CoveredBucket[]
-    return cache.set(key, revisions, await this.readRangeRows(read, parameters)) as CoveredBucket[]
+    return cache.set(key, revisions, await this.readRangeByRevision(read, parameters)) as CoveredBucket[]
+  }
+
+  /**
+   * The range in two steps: the latest revision of each bucket (no records), then the records of only those
+   * revisions this process has not read before (a revision's records never change).
+   */
+  private async readRangeByRevision (read: LedgerRangeRead, parameters: string[]): Promise<CoveredBucket[]> {
+    const cache = this.revisionCache as RevisionRecordsCache
+    const [latest] = await this.driver.query<{ revisions: string | null }>(this.sql.readRangeRevisions, parameters)
+    const rows = JSON.parse(latest?.revisions ?? '[]') as Array<[string, string, string, number, string, string | null, string]>
+    const known = new Map<string, readonly LedgerRecord[]>()
+    const missing: string[] = []
+    for (const [id, start, , revision] of rows) {
+      const key = RevisionRecordsCache.key(id, start, revision)
+      const records = cache.get(key)
+      if (records === undefined) missing.push(id)
+      else known.set(id, records)
+    }
+    if (missing.length > 0) {
+      const fetched = await this.driver.query<{ id: string, records: string }>(this.sql.readRevisionRecords, [missing])
+      const byId = new Map(fetched.map(row => [row.id, row.records]))
+      const dimensionSets = new Map<string, Record<string, string>>()
+      for (const [id, start, , revision] of rows) {
+        if (known.has(id)) continue
+        const json = byId.get(id)
+        const records = json === undefined ? [] : parseRecords(json, `ledger source ${read.sourceId} bucket ${start}`, dimensionSets)
+        known.set(id, cache.set(RevisionRecordsCache.key(id, start, revision), records))
+      }
+    }
+    return rows.map(([id, start, end, revision, fetchedAt, requestId, recordedAt]) => ({
+      start: Number(start),
+      end: Number(end),
+      records: known.get(id) as LedgerRecord[],
+      revision,
+      restated: revision > 1,
+      fetchedAt: Number(fetchedAt),
+      requestId,
+      recordedAt: Number(recordedAt)
+    }))
   }
 
   private async readRangeRows (read: LedgerRangeRead, parameters: string[]): Promise<CoveredBucket[]> {

@@ -62,6 +62,26 @@ forEachBackend(t, { pgliteDir: false }, async (t, backend) => {
     t.equal(await store.readRange(read), first, 'nothing was written: still served from the cache')
   })
 
+  t.test('after a write, and for another range, only revisions not read before are fetched; the rest are reused', async t => {
+    const read = { ...range, sourceId: 'revisions' }
+    await store.writeSettled({ sourceId: 'revisions', variant: 'hour|all', fetchedAt: clock.now(), requestId: null, buckets: hourlyBuckets(NOVEMBER_FIRST, 3, 3) })
+    const first = await sameAsUncached(t, read, 'first read')
+    clock.set(clock.now() + HOUR)
+    await store.writeSettled({
+      sourceId: 'revisions',
+      variant: 'hour|all',
+      fetchedAt: clock.now(),
+      requestId: null,
+      buckets: [{ start: NOVEMBER_FIRST + 2 * HOUR, end: NOVEMBER_FIRST + 3 * HOUR, records: bucketRecords(3, 77) }]
+    })
+    const second = await sameAsUncached(t, read, 'after a restatement')
+    t.equal(second[0]!.records, first[0]!.records, 'an unchanged revision\'s records are the ones read before')
+    t.not(second[2]!.records, first[2]!.records, 'the restated bucket\'s new revision is read')
+    t.equal(second[2]!.revision, 2)
+    const sliding = await sameAsUncached(t, { ...read, from: NOVEMBER_FIRST + HOUR, to: NOVEMBER_FIRST + 5 * HOUR }, 'another range')
+    t.equal(sliding[0]!.records, first[1]!.records, 'another range reuses the revisions it shares')
+  })
+
   if (backend.name === 'postgres') {
     t.test('another replica\'s restatement and new bucket are read at once', async t => {
       const other = await backend.open(clock)
