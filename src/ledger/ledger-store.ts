@@ -158,7 +158,7 @@ export class LedgerStore {
   /**
    * The covered buckets of one source and variant that lie inside [from, to), in start order, each with
    * its records, as of now or as of `asOf`. A bucket of the range that is not in the answer is not
-   * covered: unknown, never zero. One query.
+   * covered: unknown, never zero. Answers are frozen and shared: one count query while the range is unchanged (RangeReadCache), else the latest revisions and the records of those not read before.
    */
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     const asOf = read.asOf === undefined || read.asOf === null ? MAX_BIGINT_TEXT : String(read.asOf)
