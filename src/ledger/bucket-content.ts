@@ -65,8 +65,19 @@ export function safeNumber (text: string, what: string): number {
   return value
 }
 
-/** A bucket's records as readRange returns them: JSON of [metric, dimensions, value as text, unit] each. */
-export function parseRecords (json: string, what: string): LedgerRecord[] {
-  const rows = JSON.parse(json) as Array<[string, Record<string, string>, string, string]>
-  return rows.map(([metric, dimensions, value, unit]) => ({ metric, dimensions, value: safeNumber(value, `${what} metric ${metric}`), unit }))
+/**
+ * A bucket's records as readRange returns them: JSON of [metric, dimensions as JSON text, value as text, unit] each.
+ * Records with the same dimensions share one object from `dimensionSets` (keyed by the store's canonical jsonb text):
+ * decoded once, and the merger finds a series once per dimensions object instead of once per record.
+ */
+export function parseRecords (json: string, what: string, dimensionSets: Map<string, Record<string, string>> = new Map()): LedgerRecord[] {
+  const rows = JSON.parse(json) as Array<[string, string, string, string]>
+  return rows.map(([metric, dimensionsJson, value, unit]) => {
+    let dimensions = dimensionSets.get(dimensionsJson)
+    if (dimensions === undefined) {
+      dimensions = JSON.parse(dimensionsJson) as Record<string, string>
+      dimensionSets.set(dimensionsJson, dimensions)
+    }
+    return { metric, dimensions, value: safeNumber(value, `${what} metric ${metric}`), unit }
+  })
 }

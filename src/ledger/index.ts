@@ -8,7 +8,7 @@
  *
  * Answering a query, per (source, variant, native buckets needed):
  *
- *   const stored = await ledger.readRange({ sourceId, variant, from, to, asOf })   // one query
+ *   const stored = await ledger.readRange({ sourceId, variant, from, to, asOf })   // cached while unchanged
  *   const { covered, missing } = splitByCoverage(neededBuckets, stored)
  *   // covered: answer from stored.records (no record = reported zero); restated → RESTATED warning.
  *   // missing: fetch from the provider (or out_of_range past its lookback). With asOf: never fetch settled data.

@@ -106,7 +106,7 @@ export function ledgerSql (schema: string) {
 
     /**
      * $1 source, $2 variant, $3 from, $4 to, $5 as-of: the buckets inside [from, to) as known at as-of, one
-     * row per bucket with its records as one JSON text of [metric, dimensions, value as text, unit] (null
+     * row per bucket with its records as one JSON text of [metric, dimensions as jsonb text, value as text, unit] (null
      * for a bucket covered with no record): one row and one parse per bucket is far cheaper than a row per record.
      */
     readRange: `WITH chosen AS (
@@ -117,11 +117,40 @@ export function ledgerSql (schema: string) {
       )
       SELECT chosen.bucket_start::text AS bucket_start, chosen.bucket_end::text AS bucket_end, chosen.revision,
         chosen.fetched_at::text AS fetched_at, chosen.request_id, chosen.recorded_at::text AS recorded_at,
-        (SELECT json_agg(json_build_array(record.metric, record.dimensions, record.value::text, record.unit) ORDER BY record.metric, record.dimensions)
+        (SELECT json_agg(json_build_array(record.metric, record.dimensions::text, record.value::text, record.unit) ORDER BY record.metric, record.dimensions)
           FROM ${s}.ledger_records AS record WHERE record.revision_id = chosen.id)::text AS records
       FROM chosen
       WHERE chosen.bucket_end <= $4::bigint
       ORDER BY chosen.bucket_start`,
+
+    /**
+     * Same parameters and buckets as readRange, without records: one JSON text of [id, start, end, revision,
+     * fetched_at, request_id, recorded_at] per bucket in start order (numbers past 2^53 stay exact as text).
+     */
+    readRangeRevisions: `SELECT json_agg(json_build_array(chosen.id::text, chosen.bucket_start::text, chosen.bucket_end::text, chosen.revision,
+          chosen.fetched_at::text, chosen.request_id, chosen.recorded_at::text) ORDER BY chosen.bucket_start)::text AS revisions
+      FROM (
+        SELECT DISTINCT ON (bucket_start) id, bucket_start, bucket_end, revision, fetched_at, request_id, recorded_at
+        FROM ${s}.ledger_revisions
+        WHERE source_id = $1 AND variant = $2 AND bucket_start >= $3::bigint AND bucket_start < $4::bigint AND recorded_at <= $5::bigint
+        ORDER BY bucket_start, revision DESC
+      ) AS chosen
+      WHERE chosen.bucket_end <= $4::bigint`,
+
+    /** $1 revision ids: each one's records, as readRange gives them (revisions without records are absent). */
+    readRevisionRecords: `SELECT record.revision_id::text AS id,
+        json_agg(json_build_array(record.metric, record.dimensions::text, record.value::text, record.unit) ORDER BY record.metric, record.dimensions)::text AS records
+      FROM ${s}.ledger_records AS record
+      WHERE record.revision_id = ANY($1::bigint[])
+      GROUP BY record.revision_id`,
+
+    /**
+     * Same parameters as readRange: how many revision rows its predicate matches. Rows are only ever added, so an
+     * unchanged count means an unchanged answer (RangeReadCache).
+     */
+    countRangeRevisions: `SELECT count(*)::text AS revisions
+      FROM ${s}.ledger_revisions
+      WHERE source_id = $1 AND variant = $2 AND bucket_start >= $3::bigint AND bucket_start < $4::bigint AND recorded_at <= $5::bigint`,
 
     /**
      * $1 source, $2 variant, $3 from, $4 to: the bounds of the buckets covered inside [from, to), without their

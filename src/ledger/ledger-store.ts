@@ -5,10 +5,12 @@ import type { LedgerDriver, LedgerQueryable } from './ledger-driver.js'
 import { LedgerWriteError } from './ledger-errors.js'
 import { MAX_BIGINT_TEXT, ledgerSql, type LedgerSql } from './ledger-sql.js'
 import type {
-  BucketWriteOutcome, CoveredBucket, InconsistentBucket, LedgerRangeRead, SettledCallWrite, SettledWriteResult,
+  BucketWriteOutcome, CoveredBucket, LedgerRecord, InconsistentBucket, LedgerRangeRead, SettledCallWrite, SettledWriteResult,
   SourceLedgerStatus, SyncState
 } from './ledger-types.js'
 import { advisoryLockKey } from './lock-key.js'
+import { DEFAULT_CACHED_RECORDS, RangeReadCache } from './range-read-cache.js'
+import { RevisionRecordsCache } from './revision-records-cache.js'
 
 /** Records per INSERT statement: bounds one statement's arrays, well under any parameter or memory limit. */
 const RECORDS_PER_STATEMENT = 10_000
@@ -31,6 +33,8 @@ export interface LedgerStoreOptions {
   schema: string
   /** Stamps revisions (`recordedAt`), which as-of reads compare against. */
   clock?: Clock
+  /** Records the range-read cache may hold (0: no cache); see RangeReadCache. */
+  cachedRecords?: number
 }
 
 export class LedgerStore {
@@ -38,12 +42,17 @@ export class LedgerStore {
   readonly schema: string
   private readonly clock: Clock
   private readonly sql: LedgerSql
+  private readonly rangeCache: RangeReadCache | null
+  private readonly revisionCache: RevisionRecordsCache | null
 
   constructor (options: LedgerStoreOptions) {
     this.driver = options.driver
     this.schema = options.schema
     this.clock = options.clock ?? systemClock
     this.sql = ledgerSql(options.schema)
+    const cachedRecords = options.cachedRecords ?? DEFAULT_CACHED_RECORDS
+    this.rangeCache = cachedRecords === 0 ? null : new RangeReadCache(cachedRecords)
+    this.revisionCache = cachedRecords === 0 ? null : new RevisionRecordsCache(cachedRecords)
   }
 
   /**
@@ -149,10 +158,63 @@ export class LedgerStore {
   /**
    * The covered buckets of one source and variant that lie inside [from, to), in start order, each with
    * its records, as of now or as of `asOf`. A bucket of the range that is not in the answer is not
-   * covered: unknown, never zero. One query.
+   * covered: unknown, never zero. Answers are frozen and shared: one count query while the range is unchanged (RangeReadCache), else the latest revisions and the records of those not read before.
    */
   async readRange (read: LedgerRangeRead): Promise<CoveredBucket[]> {
     const asOf = read.asOf === undefined || read.asOf === null ? MAX_BIGINT_TEXT : String(read.asOf)
+    const parameters = [read.sourceId, read.variant, String(read.from), String(read.to), asOf]
+    const cache = this.rangeCache
+    if (cache === null) return await this.readRangeRows(read, parameters)
+    // Counted before reading: see RangeReadCache for why this order never lets a stale answer be served.
+    const [counted] = await this.driver.query<{ revisions: string }>(this.sql.countRangeRevisions, parameters)
+    const revisions = counted?.revisions ?? '0'
+    const key = RangeReadCache.key(read.sourceId, read.variant, read.from, read.to, asOf)
+    // Frozen and shared: callers only read them (the type says mutable only to keep the interface as it was).
+    const cached = cache.get(key, revisions)
+    if (cached !== undefined) return cached as CoveredBucket[]
+    return cache.set(key, revisions, await this.readRangeByRevision(read, parameters)) as CoveredBucket[]
+  }
+
+  /**
+   * The range in two steps: the latest revision of each bucket (no records), then the records of only those
+   * revisions this process has not read before (a revision's records never change).
+   */
+  private async readRangeByRevision (read: LedgerRangeRead, parameters: string[]): Promise<CoveredBucket[]> {
+    const cache = this.revisionCache as RevisionRecordsCache
+    const [latest] = await this.driver.query<{ revisions: string | null }>(this.sql.readRangeRevisions, parameters)
+    const rows = JSON.parse(latest?.revisions ?? '[]') as Array<[string, string, string, number, string, string | null, string]>
+    const known = new Map<string, readonly LedgerRecord[]>()
+    const missing: string[] = []
+    for (const [id, start, , revision] of rows) {
+      const key = RevisionRecordsCache.key(id, start, revision)
+      const records = cache.get(key)
+      if (records === undefined) missing.push(id)
+      else known.set(id, records)
+    }
+    if (missing.length > 0) {
+      const fetched = await this.driver.query<{ id: string, records: string }>(this.sql.readRevisionRecords, [missing])
+      const byId = new Map(fetched.map(row => [row.id, row.records]))
+      const dimensionSets = new Map<string, Record<string, string>>()
+      for (const [id, start, , revision] of rows) {
+        if (known.has(id)) continue
+        const json = byId.get(id)
+        const records = json === undefined ? [] : parseRecords(json, `ledger source ${read.sourceId} bucket ${start}`, dimensionSets)
+        known.set(id, cache.set(RevisionRecordsCache.key(id, start, revision), records))
+      }
+    }
+    return rows.map(([id, start, end, revision, fetchedAt, requestId, recordedAt]) => ({
+      start: Number(start),
+      end: Number(end),
+      records: known.get(id) as LedgerRecord[],
+      revision,
+      restated: revision > 1,
+      fetchedAt: Number(fetchedAt),
+      requestId,
+      recordedAt: Number(recordedAt)
+    }))
+  }
+
+  private async readRangeRows (read: LedgerRangeRead, parameters: string[]): Promise<CoveredBucket[]> {
     const rows = await this.driver.query<{
       bucket_start: string
       bucket_end: string
@@ -161,13 +223,14 @@ export class LedgerStore {
       request_id: string | null
       recorded_at: string
       records: string | null
-    }>(this.sql.readRange, [read.sourceId, read.variant, String(read.from), String(read.to), asOf])
+    }>(this.sql.readRange, parameters)
+    const dimensionSets = new Map<string, Record<string, string>>()
     return rows.map(row => {
       const start = Number(row.bucket_start)
       return {
         start,
         end: Number(row.bucket_end),
-        records: row.records === null ? [] : parseRecords(row.records, `ledger source ${read.sourceId} bucket ${start}`),
+        records: row.records === null ? [] : parseRecords(row.records, `ledger source ${read.sourceId} bucket ${start}`, dimensionSets),
         revision: row.revision,
         restated: row.revision > 1,
         fetchedAt: Number(row.fetched_at),

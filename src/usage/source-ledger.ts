@@ -90,9 +90,7 @@ export async function shareFromLedger (input: LedgerShareInput): Promise<LedgerS
         covered.push(bucket)
         share.ledgerBuckets++
         if (held.restated) restated.add(bucket.start)
-        for (const record of held.records) {
-          share.records.push({ metric: record.metric, start: held.start, end: held.end, value: record.value, dimensions: record.dimensions })
-        }
+        for (const record of usageRecordsOf(held)) share.records.push(record)
       } else if (input.asOf !== null) {
         share.notInLedger.push({ from: bucket.start, to: bucket.end })
       } else if (bucket.start < fetchableFrom) {
@@ -154,6 +152,22 @@ export function settledWrite (input: {
     requestId: input.result.requestId,
     buckets: settledBuckets(settled, input.result.records, input.unitOf)
   }
+}
+
+/**
+ * A covered bucket's records as usage records. The ledger hands out the same frozen bucket objects while they are
+ * current (its range-read cache), so they are converted once per bucket, not once per query, and shared: nothing
+ * downstream changes a record.
+ */
+const usageRecordsByBucket = new WeakMap<CoveredBucket, readonly UsageRecord[]>()
+
+function usageRecordsOf (bucket: CoveredBucket): readonly UsageRecord[] {
+  let records = usageRecordsByBucket.get(bucket)
+  if (records === undefined) {
+    records = bucket.records.map(record => ({ metric: record.metric, start: bucket.start, end: bucket.end, value: record.value, dimensions: record.dimensions }))
+    usageRecordsByBucket.set(bucket, records)
+  }
+  return records
 }
 
 /** Contiguous buckets (in start order) joined into ranges. */
