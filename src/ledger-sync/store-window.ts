@@ -8,7 +8,7 @@ import { settledBuckets, type LedgerStore, type SettledBucketInput, type Settled
 import { listGridBuckets, type TimeRange } from '../time/index.js'
 import { callKey } from '../usage/call-keys.js'
 import type { LedgerTarget, LedgerVariant } from './ledger-target.js'
-import { metricUnitOf } from './metric-unit.js'
+import { metricUnitOf } from '../usage/metric-unit.js'
 import type { SyncSlots } from './sync-slots.js'
 
 export interface LedgerWorkContext {

@@ -16,7 +16,8 @@ import { deadlineFailure, deadlineWarning, mergeRanges, type DeadlineCut } from 
 import { checkEstimatedPoints, checkMergedPoints, checkPlannedCalls, checkRange, listBucketsWithin, resolveLimits, type QueryLimits } from './query-limits.js'
 import { SecretRedactor } from '../security/secret-redactor.js'
 import { IDENTITY_DIMENSIONS, selectSources, sourceIdentity, type SelectedSource } from './select-sources.js'
-import { CANONICAL_METRICS, type SourceAdapter, type UsageRecord } from './source-adapter.js'
+import type { UsageRecord } from './source-adapter.js'
+import { metricUnitOf } from './metric-unit.js'
 import type { RuntimeSource } from './source-executor.js'
 import type { Filters, SourceErrorReport, SourceReport, UpstreamPart, UsageAnswer, UsageQuery, UsageWarning } from './usage-query.js'
 
@@ -236,7 +237,7 @@ async function runSource (
     }
   }
   const writes: Array<Promise<unknown>> = []
-  const unitOf = unitsOf(adapter)
+  const unitOf = metricUnitOf(adapter)
   let failedCalls = 0
   let firstError: unknown = null
   const cutWindows: TimeRange[] = []
@@ -296,12 +297,6 @@ async function runSource (
   }
   const deadlineCut = { source: config.id, cutCalls: cutWindows.length, calls: plan.calls.length, ranges: mergeRanges(cutWindows) }
   return { selected, plan, outcome: { ...base, records, spans }, report, upstream, deadlineCut, ledger: share, writeProblem }
-}
-
-/** Each metric's canonical unit, as the ledger files it. */
-function unitsOf (adapter: SourceAdapter<unknown>): (metric: string) => string {
-  const units = new Map([...CANONICAL_METRICS, ...adapter.extraMetrics ?? []].map(metric => [metric.name, metric.unit as string]))
-  return metric => units.get(metric) ?? 'provider_unit'
 }
 
 function messageOf (error: unknown): string {

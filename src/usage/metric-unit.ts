@@ -1,4 +1,4 @@
-import { CANONICAL_METRICS, type SourceAdapter } from '../usage/source-adapter.js'
+import { CANONICAL_METRICS, type SourceAdapter } from './source-adapter.js'
 
 /**
  * The unit the ledger stores with each record of an adapter's metric: its own extra metric's, else the
