@@ -3,9 +3,10 @@
  * and returns one that adds its concern, each call carrying its upstream call key and a signal. The types here are
  * the structural minimum those layers need, so they fit any handler of that shape.
  *
- * Place them inside their in-process counterparts (in-process cache → shared cache lookup → in-process coalescing
- * → shared coalescing → shared cache → retry → budget): each replica then asks Redis once per distinct call,
- * however many of its requests want it. The shared budget is a budget like the in-process one:
+ * Place them inside the in-process coalescing (in-process cache → in-process coalescing → shared cache lookup →
+ * shared coalescing → shared cache → retry → budget): each replica then asks Redis once per distinct call,
+ * however many of its requests want it (a cold 90-day query is about a hundred calls, and each of a burst's
+ * requests looking them all up in Redis made Redis slow enough to count as gone). The shared budget is a budget like the in-process one:
  * `ReplicatedCallBudget.run` is what the budget layer calls.
  */
 import type { Clock } from '../clock.js'

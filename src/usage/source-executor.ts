@@ -101,9 +101,9 @@ function executorLayers (source: SourceConfig<unknown>, services: ExecutorServic
     ...cache
       ? [cacheLayer({ cache, clock: services.clock, settleDelayMs, finalTtlMs: services.finalTtlMs, provisionalTtlMs: services.provisionalTtlMs, onHit: () => countLookup('hit') })]
       : [],
-    ...replicas ? [sharedCacheLookupLayer({ cache: replicas.cache })] : [],
     coalescingLayer({ onLookup: countLookup }),
-    // Inside the in-process coalescing, so each replica waits in Redis once per call, whatever its requests.
+    // Inside the in-process coalescing, so each replica looks and waits in Redis once per call, whatever its requests.
+    ...replicas ? [sharedCacheLookupLayer({ cache: replicas.cache })] : [],
     ...replicas ? [sharedCoalescingLayer(replicas.coalescer, () => metrics?.replicaJoins.inc({ source: source.id }))] : [],
     // Under the lease: the answer is kept for late requests before the lease is given up (replica-layers.ts).
     ...replicas ? [sharedCacheLayer({ cache: replicas.cache, clock: services.clock, settleDelayMs, provisionalTtlMs: services.provisionalTtlMs })] : [],
