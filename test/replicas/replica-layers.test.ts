@@ -19,6 +19,16 @@ const answer: FetchResult = {
 }
 const context = () => ({ signal: new AbortController().signal, attempt: 1 })
 
+/** A shared cache counting its lookups. */
+class CountedLookups extends SharedCallCache {
+  lookups = 0
+
+  override async get (key: string): Promise<CachedAnswer | undefined> {
+    this.lookups++
+    return await super.get(key)
+  }
+}
+
 /** A shared cache whose next lookup, once answered, is held until the test lets it go. */
 class HeldLookup extends SharedCallCache {
   private held: Promise<void> | null = null
@@ -132,6 +142,24 @@ t.test('the replica layers around an executor', async t => {
       t.strictSame(await lateRun, { result: answer, cachedAt: now }, `${name}: the late request has the first replica's answer`)
       t.equal(adapter.calls.length - before, 1, `${name}: the provider saw one call`)
     }
+  })
+
+  t.test('executors: a replica looks a call up in Redis once, however many of its requests want it', async t => {
+    // A cold query is about a hundred calls: a burst's requests each looking all of them up made Redis time out.
+    const clock = fixedClock(now)
+    const adapter = fakeAdapter({ grids: 'any', settleDelayMs: 7_200_000, answer: () => structuredClone(answer) })
+    const source = fakeSource('fake-lookups')
+    const cache = new CountedLookups(await openConnection(t), clock, { keyPrefix })
+    const executor = createSourceExecutor(source, adapter, {
+      http: undefined as never, clock, budgets: false, replicas: { coalescer: new SharedCoalescer(await openConnection(t), { keyPrefix }), cache }
+    })
+    const window = { from: now - 3_600_000, to: now }
+    const variant = { parameters: {}, dimensions: {} }
+    const call = { window, grid: null, variant, key: callKey(source.id, window, null, variant) }
+    const executed = await Promise.all(Array.from({ length: 5 }, async () => await executor.run(call, new AbortController().signal)))
+    t.same(executed.map(each => each.result), Array.from({ length: 5 }, () => answer))
+    t.equal(adapter.calls.length, 1)
+    t.equal(cache.lookups, 2, 'one lookup for the five requests, and one under the lease')
   })
 
   t.test('cache: a fresh call (a ledger recheck) asks the provider even when another replica\'s answer is there', async t => {
