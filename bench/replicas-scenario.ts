@@ -6,7 +6,7 @@
  *
  * Redis comes from BENCH_REDIS_URL, or else USAGE_TEST_REDIS_URL (what CI and the tests use). Without either the
  * scenario is skipped and the table's notes say so. Each run writes under a key prefix of its own; every key it
- * leaves expires by itself within a minute (leases, published results, the provisional cache, the gate's hashes).
+ * leaves expires by itself within two minutes (leases, published results, the shared cache, the gate's hashes).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'

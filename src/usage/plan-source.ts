@@ -42,9 +42,9 @@ export function planSource (adapter: SourceAdapter<any>, source: SourceConfig<an
   const windows = planned ? splitWindows(adapter, grid, planned, query.buckets) : []
   const variants = adapter.variants({ groupBy: query.groupBy, filters: query.filters, grid }, source.settings)
   const calls: UpstreamCall[] = []
-  for (const window of windows) {
+  for (const { window, soFarUntil } of windows) {
     for (const variant of variants) {
-      calls.push({ window, grid, variant, key: callKey(source.id, window, grid, variant) })
+      calls.push({ window, grid, variant, key: callKey(source.id, window, grid, variant, soFarUntil) })
     }
   }
   return { status: 'planned', grid, calls, spans, variants }
@@ -89,28 +89,36 @@ function coverageSpans (adapter: SourceAdapter<any>, grid: NativeGrid | null, qu
   return spans.filter(span => span.to > span.from)
 }
 
+/** A window to ask for; `soFarUntil` when it is cut at the planning instant inside a part that ends then. */
+interface PlannedWindow {
+  window: TimeRange
+  soFarUntil?: number
+}
+
 /**
  * The fewest windows the span limit allows. Kinds without native buckets answer one total per call,
  * so they are asked once per requested bucket (clipped to the span that can be fetched).
  */
-function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, span: TimeRange, buckets: readonly Bucket[]): TimeRange[] {
+function splitWindows (adapter: SourceAdapter<any>, grid: NativeGrid | null, span: TimeRange, buckets: readonly Bucket[]): PlannedWindow[] {
   if (grid === null) {
     // A bucket longer than one call may span (a 31-day month with a DST fall-back hour) is asked in parts;
     // each part's total lies inside the bucket, so the merger adds them exactly.
     return buckets.flatMap(bucket => {
       const from = Math.max(bucket.start, span.from)
       const to = Math.min(bucket.end, span.to)
-      const parts: TimeRange[] = []
+      const parts: PlannedWindow[] = []
       for (let start = from; start < to; start += adapter.limits.maxSpanMs) {
-        parts.push({ from: start, to: Math.min(start + adapter.limits.maxSpanMs, to) })
+        const partEnd = Math.min(start + adapter.limits.maxSpanMs, bucket.end)
+        // Cut by the span's end inside the bucket: the span ends at now (the range ends on a bucket's end).
+        parts.push(partEnd > to ? { window: { from: start, to }, soFarUntil: partEnd } : { window: { from: start, to: partEnd } })
       }
       return parts
     })
   }
   const longest = longestWindowMs(adapter, grid)
-  const windows: TimeRange[] = []
+  const windows: PlannedWindow[] = []
   for (let from = span.from; from < span.to; from += longest) {
-    windows.push({ from, to: Math.min(from + longest, span.to) })
+    windows.push({ window: { from, to: Math.min(from + longest, span.to) } })
   }
   return windows
 }

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.js'
 import type { UpstreamHttp } from '../http/upstream-http.js'
 import type { CacheLookupResult, UsageMetrics } from '../observability/usage-metrics.js'
-import { sharedCacheLayer, sharedCoalescingLayer } from '../replicas/replica-layers.js'
+import { sharedCacheLayer, sharedCacheLookupLayer, sharedCoalescingLayer } from '../replicas/replica-layers.js'
 import type { SharedCallCache } from '../replicas/shared-call-cache.js'
 import type { SharedCoalescer } from '../replicas/shared-coalescer.js'
 import { CallBudget, type Budget, type BudgetRegistry } from './call-budget.js'
@@ -101,10 +101,12 @@ function executorLayers (source: SourceConfig<unknown>, services: ExecutorServic
     ...cache
       ? [cacheLayer({ cache, clock: services.clock, settleDelayMs, finalTtlMs: services.finalTtlMs, provisionalTtlMs: services.provisionalTtlMs, onHit: () => countLookup('hit') })]
       : [],
-    ...replicas ? [sharedCacheLayer({ cache: replicas.cache, clock: services.clock, settleDelayMs, provisionalTtlMs: services.provisionalTtlMs })] : [],
     coalescingLayer({ onLookup: countLookup }),
-    // Inside the in-process coalescing, so each replica waits in Redis once per call, whatever its requests.
+    // Inside the in-process coalescing, so each replica looks and waits in Redis once per call, whatever its requests.
+    ...replicas ? [sharedCacheLookupLayer({ cache: replicas.cache })] : [],
     ...replicas ? [sharedCoalescingLayer(replicas.coalescer, () => metrics?.replicaJoins.inc({ source: source.id }))] : [],
+    // Under the lease: the answer is kept for late requests before the lease is given up (replica-layers.ts).
+    ...replicas ? [sharedCacheLayer({ cache: replicas.cache, clock: services.clock, settleDelayMs, provisionalTtlMs: services.provisionalTtlMs })] : [],
     retryLayer({ policy: services.retry, onRetry: () => metrics?.retries.inc(labels) }),
     ...services.budgets === false
       ? []

@@ -110,3 +110,40 @@ t.test('a bucket longer than the span limit is asked in parts for kinds without 
   if (plan.status !== 'planned') return t.fail('expected a plan')
   t.same(plan.calls.map(call => call.window.to - call.window.from), [31 * DAY, HOUR])
 })
+
+t.test('kinds without native buckets: the bucket holding now is asked up to now, under one key whatever the second', async t => {
+  // Identical requests planned a second apart (a burst spread over replicas) must be one call, coalesced and cached.
+  const planAt = (now: number) => {
+    const today = query('2026-11-19T00:00:00Z', '2026-11-21T00:00:00Z')
+    const plan = planSource(fakeAdapter({ grids: 'any' }), fakeSource(), { ...today, now })
+    return plan.status === 'planned' ? plan.calls : []
+  }
+  const first = planAt(NOW)
+  const second = planAt(NOW + 1_000)
+  t.same(second.map(call => [call.window.from, call.window.to]), [
+    [Date.parse('2026-11-19T00:00:00Z'), Date.parse('2026-11-20T00:00:00Z')],
+    [Date.parse('2026-11-20T00:00:00Z'), NOW + 1_000]
+  ], 'the current day is asked up to the planning second')
+  t.equal(first[1]!.window.to, NOW)
+  t.same(second.map(call => call.key), first.map(call => call.key), 'the same calls a second later')
+
+  const dayOver = planAt(Date.parse('2026-11-21T00:00:05Z'))
+  t.equal(dayOver[1]!.window.to, Date.parse('2026-11-21T00:00:00Z'), 'once the day is over it is asked whole')
+  t.not(dayOver[1]!.key, first[1]!.key, 'under another key than its usage so far')
+  t.equal(new Set([...first, ...dayOver].map(call => call.key)).size, 3)
+})
+
+t.test('kinds without native buckets: a long bucket cut at now shares its key only for the part holding now', async t => {
+  const planAt = (now: number) => {
+    const month = query('2026-10-01T00:00:00+02:00', '2026-11-01T00:00:00+01:00', 'month', 'Europe/Berlin')
+    const plan = planSource(fakeAdapter({ grids: 'any' }), fakeSource(), { ...month, now })
+    return plan.status === 'planned' ? plan.calls : []
+  }
+  // Inside the 25 hours' last hour: the first part is whole, the second cut at now.
+  const inLastHour = Date.parse('2026-10-31T22:30:00Z')
+  const [whole, cut] = planAt(inLastHour)
+  t.equal(whole!.window.to - whole!.window.from, 31 * DAY)
+  t.equal(cut!.window.to, inLastHour)
+  const later = planAt(inLastHour + 60_000)
+  t.same(later.map(call => call.key), [whole!.key, cut!.key])
+})
