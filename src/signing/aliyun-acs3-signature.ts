@@ -28,15 +28,27 @@ function isSignedByDefault (lowerName: string): boolean {
 function signPairs (
   input: Omit<Acs3SigningInput, 'headers' | 'accessKeyId'>, pairs: readonly HeaderPair[]
 ): Omit<Acs3Signature, 'authorization'> {
+  // Plain loops and string concatenation: a source without native buckets signs one call per bucket (thousands per
+  // query), and the intermediate maps and arrays were most of a signature's time, the hashing a fifth of it.
   const valuesByName = new Map<string, string[]>()
-  for (const [name, value] of pairs) valuesByName.set(name, [...(valuesByName.get(name) ?? []), value.trim()])
+  for (const [name, value] of pairs) {
+    const values = valuesByName.get(name)
+    if (values === undefined) valuesByName.set(name, [value.trim()])
+    else values.push(value.trim())
+  }
   const names = [...valuesByName.keys()].sort(compareByteOrder)
-  // darabonba sorts the values of a repeated header before joining them, so the order they arrived in does not matter.
-  const canonicalHeaders = names.map(name => `${name}:${(valuesByName.get(name) ?? []).sort(compareByteOrder).join(',')}\n`).join('')
-  const canonicalQuery = Object.keys(input.query).sort(compareByteOrder)
-    .map(key => `${percentEncode(key)}=${percentEncode(input.query[key] ?? '')}`).join('&')
+  let canonicalHeaders = ''
+  for (const name of names) {
+    const values = valuesByName.get(name)!
+    // darabonba sorts the values of a repeated header before joining them, so the order they arrived in does not matter.
+    canonicalHeaders += `${name}:${values.length === 1 ? values[0]! : values.sort(compareByteOrder).join(',')}\n`
+  }
+  let canonicalQuery = ''
+  for (const key of Object.keys(input.query).sort(compareByteOrder)) {
+    canonicalQuery += `${canonicalQuery === '' ? '' : '&'}${percentEncode(key)}=${percentEncode(input.query[key] ?? '')}`
+  }
   const signedHeaders = names.join(';')
-  const canonicalRequest = [input.method, input.path, canonicalQuery, canonicalHeaders, signedHeaders, input.payloadSha256].join('\n')
+  const canonicalRequest = `${input.method}\n${input.path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${input.payloadSha256}`
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`
   // V3 uses the raw secret as the HMAC key: no date/service key derivation as in AWS SigV4 or TC3.
   const signature = hmacSha256(input.accessKeySecret, stringToSign).toString('hex')
@@ -44,16 +56,19 @@ function signPairs (
 }
 
 export function signAcs3 (input: Acs3SigningInput): Acs3Signature {
-  const pairs = Object.entries(input.headers)
-    .map(([name, value]): HeaderPair => [name.toLowerCase(), value])
-    .filter(([name]) => isSignedByDefault(name))
+  const pairs: HeaderPair[] = []
+  for (const name in input.headers) {
+    const lowerName = name.toLowerCase()
+    if (isSignedByDefault(lowerName)) pairs.push([lowerName, input.headers[name]!])
+  }
   const result = signPairs(input, pairs)
   return { ...result, authorization: `${ALGORITHM} Credential=${input.accessKeyId},SignedHeaders=${result.signedHeaders},Signature=${result.signature}` }
 }
 
 /** `yyyy-MM-ddTHH:mm:ssZ`: Alibaba rejects the milliseconds that toISOString adds. */
 function formatAcsDate (date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  // toISOString is always yyyy-MM-ddTHH:mm:ss.sssZ for the years a clock gives.
+  return `${date.toISOString().slice(0, 19)}Z`
 }
 
 /**

@@ -39,11 +39,11 @@ export async function callAliyunRpc (call: AliyunRpcCall, context: FetchContext<
     accessKeySecret: source.credentials.accessKeySecret,
     securityToken: source.credentials.securityToken
   })
-  const url = new URL('/', endpoint)
-  // One serialization: searchParams.set rewrites the whole query string at each parameter.
-  url.search = new URLSearchParams(query).toString()
+  // One serialization, already in the form a URL keeps as it is (searchParams.set rewrote the whole query string at
+  // each parameter, and a URL object per call was a part of a one-bucket call's time).
+  const url = `${endpoint.origin}/?${new URLSearchParams(query).toString()}`
 
-  const response = await http.send({ url: url.toString(), method: 'POST', headers, signal })
+  const response = await http.send({ url, method: 'POST', headers, signal })
   if (response.status < 200 || response.status >= 300) throw aliyunErrorFromResponse(response)
 
   const body = safeJson(response.body)
