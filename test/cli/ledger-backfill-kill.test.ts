@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CliEvent } from '../../src/cli/step-output.js'
 import { openLedgerStore, parseStoreUrl } from '../../src/ledger/index.js'
 import { startLiveProducerSimulator } from '../../src/simulators/index.js'
 import { ACCOUNT, DAY, HOUR, bucketSums, expectedHourSeconds, producerVariantKey } from '../ledger-sync/support/producer-harness.js'
@@ -16,12 +17,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CLI = fileURLToPath(new URL('../../src/cli/ledger-cli.ts', import.meta.url))
 const VARIANT = producerVariantKey()
 
-interface ChildRun { status: number | null, signal: NodeJS.Signals | null, lines: Array<Record<string, any>>, stderr: string }
+interface ChildRun { status: number | null, signal: NodeJS.Signals | null, lines: CliEvent[], stderr: string }
 
 /** The real CLI in a child process (the service's configuration from `env`); `killAfterWindows`: SIGKILL once that many windows were reported. */
 async function runCli (env: Record<string, string>, argv: string[], killAfterWindows?: number): Promise<ChildRun> {
   const child = spawn(process.execPath, ['--import=@tapjs/typescript/import', CLI, ...argv], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Array<Record<string, any>> = []
+  const lines: CliEvent[] = []
   let stderr = ''
   let pending = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
@@ -61,8 +62,9 @@ t.test('kill -9 during a backfill, then the same command again: nothing missing,
   const rerun = await runCli(env, argv)
   t.equal(rerun.status, 0, rerun.stderr)
   const plan = rerun.lines[0]!
-  t.ok(plan.alreadyCovered >= reported * 6, `the rerun found ${plan.alreadyCovered} hours covered (${reported} windows were reported)`)
-  t.equal(plan.windows, (240 - plan.alreadyCovered) / 6, 'and plans only the rest')
+  const covered = Number(plan.alreadyCovered)
+  t.ok(covered >= reported * 6, `the rerun found ${plan.alreadyCovered} hours covered (${reported} windows were reported)`)
+  t.equal(plan.windows, (240 - covered) / 6, 'and plans only the rest')
   t.match(rerun.lines.at(-1), { event: 'done', failed: 0, restated: 0, unchanged: 0 })
   t.ok(simulator.stats.count() <= 41, `${simulator.stats.count()} calls: each window once, but the one the kill interrupted`)
 

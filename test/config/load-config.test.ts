@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ConfigError } from '../../src/config/config-error.js'
 import { loadConfig } from '../../src/config/load-config.js'
 
@@ -11,7 +11,7 @@ function sourcesFile (content: unknown): string {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
   return path
 }
-const expectError = (t: any, environment: NodeJS.ProcessEnv, variable: RegExp, message?: RegExp) => {
+const expectError = (t: Test, environment: NodeJS.ProcessEnv, variable: RegExp, message?: RegExp) => {
   try {
     loadConfig(environment)
     t.fail('expected a ConfigError')

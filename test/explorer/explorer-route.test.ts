@@ -7,6 +7,7 @@ import { renderPage } from '../../src/routes/explorer-route.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { ApiKeySet, sha256 } from '../../src/security/api-keys.js'
 import { startLiveProducerSimulator } from '../../src/simulators/index.js'
+import type { ServedOpenApi } from '../support/served-openapi.js'
 import { startTestService } from '../support/test-service.js'
 
 const studio = { id: 'studio', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator }
@@ -70,14 +71,14 @@ t.test('the files are compressed for a browser that asks', async t => {
 
 t.test('nothing but the listed files: no directory listing, no path out of the folder', async t => {
   for (const path of ['/explorer/', '/explorer/nope.js', '/explorer/..%2fpackage.json', '/explorer/index.html', '/explorer/vendor/uPlot.d.ts']) {
-    const response = await service.get(path)
+    const response = await service.getError(path)
     t.equal(response.status, 404, path)
-    t.equal(response.json?.error?.code, 'NOT_FOUND', path)
+    t.equal(response.json.error.code, 'NOT_FOUND', path)
   }
 })
 
 t.test('the page is not part of the API document', async t => {
-  const document = (await service.get('/openapi.json')).json
+  const document = (await service.get('/openapi.json')).json as ServedOpenApi
   t.same(Object.keys(document.paths).filter(path => path === '/' || path.startsWith('/explorer')), [])
 })
 

@@ -152,7 +152,7 @@ forEachBackend(t, { pgliteDir: false }, async (t, backend) => {
       for (let round = 0; round < 4; round++) {
         harness.clock.set(NOW + round * 2 * HOUR)
         const results = await Promise.all([replicaA.runOnce(), replicaB.runOnce()])
-        t.ok(results.some(result => result !== 'locked_elsewhere'), `round ${round}: one of them synced`)
+        t.ok(results.some(result => result !== 'locked_elsewhere'), `round ${round}: one of them synced`, { found: results })
       }
       const buckets = await storeA.readRange({ sourceId: harness.sourceId, variant, from: 0, to: NOW + 2 * DAY })
       const settledTo = SETTLED_TO + 6 * HOUR

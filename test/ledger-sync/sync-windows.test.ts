@@ -27,7 +27,7 @@ t.test('windows: as long as the span limit allows, on the grid, never across a r
   // Tencent MPS days on UTC+8: a 90-day span limit that is a whole number of days.
   const mpsDays = windowsOf([{ from: -8 * HOUR, to: 200 * DAY - 8 * HOUR }], UTC8_DAYS, { limits: { maxSpanMs: 90 * DAY, minSpanMs: DAY }, earliest: -8 * HOUR })
   t.same(mpsDays.map(window => (window.to - window.from) / DAY), [90, 90, 20])
-  t.ok(mpsDays.every(window => (window.from + 8 * HOUR) % DAY === 0), 'on the UTC+8 grid')
+  t.same(mpsDays.filter(window => !((window.from + 8 * HOUR) % DAY === 0)), [], 'on the UTC+8 grid')
 })
 
 t.test('a gap shorter than the kind\'s minimum span is asked with the settled buckets before it, never before the lookback', async t => {

@@ -28,7 +28,7 @@ forEachBackend(t, { memory: false }, async (t, backend) => {
     t.equal(status, 200)
     t.same([json.complete, json.final, json.sources[0]?.ledgerBuckets], [true, true, 0])
     t.ok(attempts > 0 && json.sources[0]!.calls === attempts)
-    t.ok(json.series.some(series => series.total! > 0), 'not only zeros')
+    t.ok(json.series.some(series => series.total! > 0), 'not only zeros', { found: json.series.map(series => series.total) })
     first = json
   })
 
@@ -61,13 +61,13 @@ t.test('two runtimes on one PostgreSQL writing the same buckets at once: one rev
   for (let round = 0; round < 3; round++) {
     const answers = await Promise.all(replicas.map(async replica => await replica.usage(query)))
     t.same(valuesOf(answers[0]!), valuesOf(answers[1]!), `round ${round}: the same numbers from both`)
-    t.ok(answers.every(answer => answer.complete && answer.warnings.length === 0), `round ${round}: no warning, nothing lost`)
+    t.same(answers.filter(answer => !(answer.complete && answer.warnings.length === 0)), [], `round ${round}: no warning, nothing lost`)
   }
   const store = await backend.open(fixedClock(now))
   t.teardown(() => store.close())
   const kept = await store.readRange({ sourceId: SOURCE_ID, variant: ledgerVariantKey(HOURLY_UTC, { parameters: {}, dimensions: {} }), from, to: from + 3 * DAY })
   t.equal(kept.length, 72, 'every hour kept')
-  t.ok(kept.every(bucket => bucket.revision === 1), 'once: no bucket doubled, no spurious revision')
+  t.same(kept.filter(bucket => !(bucket.revision === 1)), [], 'once: no bucket doubled, no spurious revision')
   t.same(await store.verify(), [])
   t.match(await store.status([SOURCE_ID]), [{ buckets: 72, restatedBuckets: 0 }])
 })

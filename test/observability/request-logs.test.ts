@@ -24,8 +24,8 @@ t.test('concurrent requests: each upstream call line carries the id of the reque
   t.same(answers.map(answer => answer.status), [200, 200])
   const calls = logs.entries().filter(entry => entry.msg === 'upstream call')
   t.equal(calls.length, 2)
-  const october = calls.find(entry => entry.upstream.window.from === '2026-10-01T00:00:00.000Z')
-  const november = calls.find(entry => entry.upstream.window.from === '2026-11-01T00:00:00.000Z')
+  const october = calls.find(entry => entry.upstream?.window.from === '2026-10-01T00:00:00.000Z')
+  const november = calls.find(entry => entry.upstream?.window.from === '2026-11-01T00:00:00.000Z')
   t.equal(october?.reqId, requestIdOf(octoberFirst))
   t.equal(november?.reqId, requestIdOf(novemberFirst))
   t.not(october?.reqId, november?.reqId)
@@ -47,19 +47,19 @@ t.test('retries: one line per attempt, with the attempt number, outcome and prov
   const url = '/usage?from=2026-11-01&to=2026-11-03'
   t.equal((await service.get(url)).status, 200)
   const attempts = logs.entries().filter(entry => entry.upstream !== undefined)
-  t.same(attempts.map(entry => [entry.upstream.attempt, entry.upstream.outcome, entry.upstream.providerCode, entry.level]), [
+  t.same(attempts.map(entry => [entry.upstream?.attempt, entry.upstream?.outcome, entry.upstream?.providerCode, entry.level]), [
     [1, 'throttled', 'Throttling.User', 40],
     [2, 'server', 'ServiceUnavailable', 40],
     [3, 'ok', null, 30]
   ])
   t.same(attempts.filter(entry => !(entry.reqId === requestIdOf(url))), [], 'every attempt carries the request id')
-  t.match(attempts[0]!.upstream.providerRequestId, /./, 'the provider request id of a failed attempt, for support tickets')
+  t.match(attempts[0]!.upstream?.providerRequestId, /./, 'the provider request id of a failed attempt, for support tickets')
 })
 
 t.test('every line logged while serving a request carries its id, and error bodies carry the same id', async t => {
   const { logs, service, requestIdOf } = await serviceWithLogs(t)
   const bad = '/usage?from=2026-11-08&to=2026-11-01'
-  const response = await service.get(bad)
+  const response = await service.getError(bad)
   t.equal(response.status, 400)
   t.equal(response.json.error.requestId, requestIdOf(bad))
   await service.get('/usage?from=2026-11-01&to=2026-11-02')

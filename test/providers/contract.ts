@@ -17,7 +17,7 @@ import { captureLogs } from '../support/log-capture.js'
 import { TEST_NOW, startTestService } from '../support/test-service.js'
 
 export interface ContractSubject {
-  adapter: SourceAdapter<any>
+  adapter: SourceAdapter<unknown>
   startSimulator: SimulatorStarter
   settings?: unknown
   /** A granularity and zone this kind aligns to. */
@@ -210,7 +210,7 @@ export function runAdapterContract (t: Test, subject: ContractSubject): Promise<
         t.same(leaked(text), [], 'no form of the secret in the answer')
       }, text => t.same(leaked(text), [], 'nor in the strict error body'))
       const lines = logs.lines.slice(linesBefore)
-      t.ok(lines.some(line => line.includes('upstream call failed')), 'the failed calls were logged')
+      t.ok(lines.some(line => line.includes('upstream call failed')), 'the failed calls were logged', { found: lines })
       t.same(lines.filter(line => leaked(line).length > 0), [], 'no form of the secret in any log line')
     })
 

@@ -2,6 +2,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { z } from 'zod'
+import { UpstreamError } from '../../src/errors.js'
 import { ProviderBuckets } from '../../src/providers/utils/provider-buckets.js'
 import { addExactly, minutesToSeconds, providerInteger } from '../../src/providers/utils/provider-numbers.js'
 import { propertySeed } from '../support/property-seed.js'
@@ -57,8 +58,8 @@ t.test('property: minutes × 60 is exact or refused, around 2^53 / 60', async t 
     try {
       const seconds = minutesToSeconds(Number(minutes), 'Field')
       return exact <= LARGEST && BigInt(seconds) === exact
-    } catch (error: any) {
-      return exact > LARGEST && error.code === 'UPSTREAM_MALFORMED' && error.message.includes(`Field ${minutes} minutes`)
+    } catch (error) {
+      return exact > LARGEST && error instanceof UpstreamError && error.code === 'UPSTREAM_MALFORMED' && error.message.includes(`Field ${minutes} minutes`)
     }
   }), { seed: propertySeed(t), numRuns: 2000 })
   t.equal(minutesToSeconds(Number(edge), 'x'), Number(edge * 60n))
@@ -71,8 +72,8 @@ t.test('property: provider-side sums are exact or refused when they cross 2^53',
   fc.assert(fc.property(fc.bigInt({ min: 0n, max: LARGEST }), fc.bigInt({ min: 0n, max: LARGEST }), (left, right) => {
     try {
       return BigInt(addExactly(Number(left), Number(right), () => 'Details')) === left + right && left + right <= LARGEST
-    } catch (error: any) {
-      return left + right > LARGEST && error.code === 'UPSTREAM_MALFORMED'
+    } catch (error) {
+      return left + right > LARGEST && error instanceof UpstreamError && error.code === 'UPSTREAM_MALFORMED'
     }
   }), { seed: propertySeed(t), numRuns: 2000 })
 })

@@ -11,7 +11,7 @@ import { fakeAdapter } from '../support/fake-adapter.js'
 import type { ContractSubject } from './contract.js'
 
 /** Why each adapter is not covered by the contract; empty when all are. */
-async function contractProblems (adapters: ReadonlyArray<SourceAdapter<any>>): Promise<string[]> {
+async function contractProblems (adapters: ReadonlyArray<SourceAdapter<unknown>>): Promise<string[]> {
   const problems: string[] = []
   for (const adapter of adapters) {
     const folder = new URL(`./${adapter.kind.replaceAll('.', '-')}/`, import.meta.url)

@@ -74,7 +74,8 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
       t.equal(readiness.status, 200, 'ready without Redis')
       t.match(await readiness.json(), { status: 'ready', degraded: true, redis: 'degraded' }, 'and says it is degraded')
       t.equal(await metricOf(replica.base, 'usage_service_redis_connected'), 0, '/metrics: Redis not connected')
-      t.ok((await Promise.all(sourceIds.map(async id => await metricOf(replica.base, budgetMode(id))))).some(mode => mode === 0), '/metrics: budgets local')
+      const modes = await Promise.all(sourceIds.map(async id => await metricOf(replica.base, budgetMode(id))))
+      t.ok(modes.some(mode => mode === 0), '/metrics: budgets local', { found: modes })
     }
     await redis.restore()
 

@@ -47,7 +47,7 @@ t.test('sources[] shows the configured account, null when unknown; account filte
   t.same(jsonTotals(filtered.json), jsonTotals(studioOnly.json))
 
   const catalog = await service.getCatalog()
-  t.ok(catalog.json.dimensions.some(dimension => dimension.name === 'account'), 'the catalog lists account')
+  t.ok(catalog.json.dimensions.some(dimension => dimension.name === 'account'), 'the catalog lists account', { found: catalog.json.dimensions.map(dimension => dimension.name) })
 })
 
 t.test('format=rows: one flat object per point, same totals as JSON, verdict in headers', async t => {
@@ -63,7 +63,7 @@ t.test('format=rows: one flat object per point, same totals as JSON, verdict in 
   t.same(rows.filter(row => !['account', 'tier'].every(name => typeof row[name] === 'string' || row[name] === null)), [], 'dimension values are strings or null')
   t.equal(rows.length, json.json.series.reduce((count, series) => count + series.points.length, 0), 'one row per point')
   t.same(rows.filter(row => Object.keys(row).join(',') !== 'start,end,metric,unit,account,tier,value,state'), [], 'every row has the same keys in order')
-  t.ok(rows.some(row => row.account === null), 'a series without an account has account: null, not a missing key')
+  t.ok(rows.some(row => row.account === null), 'a series without an account has account: null, not a missing key', { found: rows.map(row => row.account) })
   const totals: Record<string, number> = {}
   for (const row of rows) totals[row.metric as string] = (totals[row.metric as string] ?? 0) + ((row.value as number | null) ?? 0)
   t.same(totals, jsonTotals(json.json))
@@ -77,8 +77,8 @@ t.test('format=csv: verdict headers, an ASCII attachment filename, empty cell fo
   t.equal(response.headers['x-usage-warnings'], String(json.json.warnings.length))
   t.equal(response.headers['content-disposition'], 'attachment; filename="usage_2026-11-01T000000+0800_2026-11-08T000000+0800_day.csv"')
   const rows = parseCsv(response.text)
-  t.ok(rows.some(row => row.account === ''), 'the ims rows keep an empty account cell')
-  t.ok(rows.some(row => row.account === ACCOUNT))
+  t.ok(rows.some(row => row.account === ''), 'the ims rows keep an empty account cell', { found: rows.map(row => row.account) })
+  t.ok(rows.some(row => row.account === ACCOUNT), 'and the others their account', { found: rows.map(row => row.account) })
 })
 
 t.test('an answer that is not complete says so in the headers', async t => {

@@ -8,7 +8,10 @@ import { fixedClock } from '../../src/clock.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { findAdapter } from '../../src/providers/registry.js'
 import { createRuntime } from '../../src/runtime.js'
+import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import { SIMULATOR_STARTERS } from '../../src/simulators/index.js'
+import type { UsageResponse } from '../../src/usage/usage-response.js'
+import { checkedBody } from '../support/checked-body.js'
 import { startTestService, TEST_NOW } from '../support/test-service.js'
 
 // TEST_NOW is 2026-11-20T10:30:00Z, 18:30 in Shanghai: now/d there is 2026-11-20T00:00:00+08:00.
@@ -17,11 +20,12 @@ const service = await startTestService(t, [
   { id: 'mps', adapter: findAdapter('tencent.mps')!, startSimulator: SIMULATOR_STARTERS['tencent.mps'] }
 ])
 const epoch = (iso: string): number => Date.parse(iso)
-const usage = (query: string) => service.get(`/usage?${query}`)
+const usage = (query: string) => service.getUsage(`/usage?${query}`)
+const refused = (query: string) => service.getError(`/usage?${query}`)
 /** The answer without what says how it was obtained: a repeated query is served from the cache. */
-function answerOf (json: any): unknown {
+function answerOf (json: UsageResponse): unknown {
   const { cacheAgeSeconds: _age, sources, ...rest } = json
-  return { ...rest, sources: sources.map(({ calls: _calls, cachedCalls: _cached, ...source }: any) => source) }
+  return { ...rest, sources: sources.map(({ calls: _calls, cachedCalls: _cached, ...source }) => source) }
 }
 
 t.test('relative times and epoch milliseconds give the answer of the RFC 3339 query they stand for', async t => {
@@ -53,7 +57,7 @@ t.test('months and hours: now-1M/M to now/M, now-6h/h to now/h', async t => {
   const hoursWritten = await usage('from=2026-11-20T04:00:00Z&to=2026-11-20T10:00:00Z&granularity=hour&source=studio')
   t.equal(hours.status, 200)
   t.same(answerOf(hours.json), answerOf(hoursWritten.json))
-  t.equal(hours.json.series[0].points.length, 6)
+  t.equal(hours.json.series[0]?.points.length, 6)
 })
 
 t.test('relative times follow the service clock', async t => {
@@ -79,10 +83,10 @@ t.test('bad forms: 400 INVALID_QUERY naming the parameter and what is accepted',
     ['from=now-1d&to=now&tz=Mars/Olympus', 'tz', /unknown time zone/]
   ]
   for (const [query, parameter, message] of cases) {
-    const answer = await usage(query)
+    const answer = await refused(query)
     t.equal(answer.status, 400, query)
     t.equal(answer.json.error.code, 'INVALID_QUERY', query)
-    const detail = answer.json.error.details.find((entry: any) => entry.parameter === parameter)
+    const detail = answer.json.error.details.find(entry => entry.parameter === parameter)
     t.ok(detail, `${query}: names ${parameter}`)
     t.match(detail?.message, message, `${query}: ${detail?.message}`)
   }
@@ -92,10 +96,10 @@ t.test('the deployment default tz and granularity apply when the query names non
   const shanghai = await startTestService(t, [
     { id: 'mps', adapter: findAdapter('tencent.mps')!, startSimulator: SIMULATOR_STARTERS['tencent.mps'] }
   ], { queryDefaults: { zone: 'Asia/Shanghai', granularity: 'month' } })
-  const defaulted = await shanghai.get('/usage?from=now-2M/M&to=now/M')
+  const defaulted = await shanghai.getUsage('/usage?from=now-2M/M&to=now/M')
   t.equal(defaulted.status, 200)
   t.match(defaulted.json, { tz: 'Asia/Shanghai', granularity: 'month', from: '2026-09-01T00:00:00+08:00', complete: true })
-  const named = await shanghai.get('/usage?from=2026-11-01&to=2026-11-03&tz=UTC&granularity=hour&provider=aliyun,tencent')
+  const named = await shanghai.getError('/usage?from=2026-11-01&to=2026-11-03&tz=UTC&granularity=hour&provider=aliyun,tencent')
   t.equal(named.status, 400, 'what the query names still wins: Tencent cannot make UTC hours')
   t.equal(named.json.error.code, 'UNALIGNED_QUERY')
 })
@@ -111,7 +115,10 @@ async function embeddedService (t: Test, environment: NodeJS.ProcessEnv) {
     await app.close()
     await runtime.close()
   })
-  return async (path: string) => (await fetch(url + path)).json() as Promise<any>
+  return async (path: string): Promise<UsageResponse> => {
+    const response = await fetch(url + path)
+    return checkedBody(usageResponseSchema, `GET ${path}: ${response.status}`, await response.json())
+  }
 }
 
 t.test('USAGE_DEFAULT_TZ=Asia/Shanghai: the default query over the embedded default is complete', async t => {
@@ -120,11 +127,11 @@ t.test('USAGE_DEFAULT_TZ=Asia/Shanghai: the default query over the embedded defa
   t.equal(answer.tz, 'Asia/Shanghai')
   t.equal(answer.complete, true, JSON.stringify(answer.warnings))
   t.equal(answer.sources.length, 4, 'all four simulated sources')
-  t.equal(answer.sources.find((source: any) => source.kind === 'tencent.mps').status, 'ok')
+  t.equal(answer.sources.find(source => source.kind === 'tencent.mps')?.status, 'ok')
 
   const utc = await embeddedService(t, {})
   const unaligned = await utc('/usage?from=now-7d/d&to=now/d')
   t.equal(unaligned.tz, 'UTC')
   t.equal(unaligned.complete, false)
-  t.equal(unaligned.sources.find((source: any) => source.kind === 'tencent.mps').status, 'unaligned', 'UTC days cannot be made of Tencent days')
+  t.equal(unaligned.sources.find(source => source.kind === 'tencent.mps')?.status, 'unaligned', 'UTC days cannot be made of Tencent days')
 })

@@ -6,6 +6,7 @@ import { generateOpenApiDocument } from '../../src/openapi/openapi-document.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { catalogResponseSchema } from '../../src/schemas/catalog-schema.js'
 import { startLiveProducerSimulator } from '../../src/simulators/index.js'
+import type { ServedOpenApi } from '../support/served-openapi.js'
 import { startTestService } from '../support/test-service.js'
 
 const service = await startTestService(t, [{ id: 'studio', adapter: liveProducerAdapter, startSimulator: startLiveProducerSimulator }])
@@ -16,8 +17,9 @@ t.test('the OpenAPI document is valid and the checked-in copy is current', async
   t.ok(result.valid, JSON.stringify(result).slice(0, 500))
   const checkedIn = await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
   t.equal(checkedIn, generated, 'openapi/openapi.json is stale: run npm run openapi')
-  const served = await service.get('/openapi.json')
-  t.same(served.json.paths['/usage'].get.parameters.map((parameter: any) => parameter.name).slice(0, 4), ['from', 'to', 'granularity', 'tz'])
+  // The served document is the generated one, just found valid.
+  const served = (await service.get('/openapi.json')).json as ServedOpenApi
+  t.same(served.paths['/usage']?.get?.parameters?.map(parameter => parameter.name).slice(0, 4), ['from', 'to', 'granularity', 'tz'])
 })
 
 t.test('the interactive docs page is served locally, under the service\'s name, and reads /openapi.json', async t => {
@@ -33,13 +35,13 @@ t.test('the interactive docs page is served locally, under the service\'s name, 
 })
 
 t.test('the catalog lists metrics with units and provider fields, kinds with limits, and sources without secrets', async t => {
-  const response = await service.get('/usage/catalog')
+  const response = await service.getCatalog()
   t.equal(response.status, 200)
   t.ok(catalogResponseSchema.safeParse(response.json).success)
-  const studio = response.json.metrics.find((metric: any) => metric.name === 'studio.output.duration')
-  t.same(studio.reportedBy[0].providerFields, ['OutputLdDuration', 'OutputSdDuration', 'OutputHdDuration'])
-  t.equal(studio.unit, 'second')
-  const kind = response.json.kinds.find((entry: any) => entry.kind === 'aliyun.live-producer')
+  const studio = response.json.metrics.find(metric => metric.name === 'studio.output.duration')
+  t.same(studio?.reportedBy[0]?.providerFields, ['OutputLdDuration', 'OutputSdDuration', 'OutputHdDuration'])
+  t.equal(studio?.unit, 'second')
+  const kind = response.json.kinds.find(entry => entry.kind === 'aliyun.live-producer')
   t.match(kind, { maxSpanSeconds: 31 * 86400, lookbackDays: 90, defaultQps: 5, nativeBuckets: 'hour (UTC)' })
   t.match(response.json.sources, [{ id: 'studio', kind: 'aliyun.live-producer', simulated: true }])
   t.notMatch(response.text, /test-secret/)
@@ -51,11 +53,11 @@ t.test('health and readiness', async t => {
 })
 
 t.test('unknown routes and parameters are JSON errors, not HTML or 500s', async t => {
-  const missing = await service.get('/nope')
+  const missing = await service.getError('/nope')
   t.equal(missing.status, 404)
   t.equal(missing.json.error.code, 'NOT_FOUND')
   t.ok(missing.json.error.requestId)
-  const catalogParameter = await service.get('/usage/catalog?x=1')
+  const catalogParameter = await service.getError('/usage/catalog?x=1')
   t.equal(catalogParameter.status, 400)
   t.equal(catalogParameter.json.error.code, 'INVALID_QUERY')
 })

@@ -113,7 +113,8 @@ t.test('the same query with different data: 200 with another ETag; a provisional
   t.equal(failed.headers['cache-control'], 'private, no-cache', 'an incomplete answer is not final')
 
   const recent = await service.getUsage(RECENT)
-  t.ok(recent.json.series.some(series => series.points.some(point => point.state === 'provisional')), 'provisional points')
+  t.ok(recent.json.series.some(series => series.points.some(point => point.state === 'provisional')), 'provisional points',
+    { found: recent.json.series.map(series => series.points.map(point => point.state)) })
   t.equal(recent.headers['cache-control'], 'private, no-cache')
   t.equal((await raw(service.url + RECENT, { 'if-none-match': recent.headers.etag as string })).status, 304, 'revalidation of unchanged data')
   t.equal((await service.getError('/usage?from=2026-11-08&to=2026-11-01')).headers.etag, undefined, 'errors carry no ETag')
@@ -222,12 +223,14 @@ t.test('X-Request-Id on every answer, equal to the error body\'s requestId; a ca
   const echoed = await service.getError('/nope?given', { 'x-request-id': given })
   t.equal(echoed.headers['x-request-id'], given)
   t.equal(echoed.json.error.requestId, given)
-  t.ok(logs.entries().some(entry => entry.reqId === given && entry.msg === 'incoming request'), 'the log lines carry it')
+  t.ok(logs.entries().some(entry => entry.reqId === given && entry.msg === 'incoming request'), 'the log lines carry it',
+    { found: logs.entries().map(entry => [entry.reqId, entry.msg]) })
 
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
   const traced = await service.get(SETTLED + '&traced', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` })
   t.equal(traced.headers['x-request-id'], traceId)
-  t.ok(logs.entries().some(entry => entry.reqId === traceId && entry.msg === 'request completed'))
+  t.ok(logs.entries().some(entry => entry.reqId === traceId && entry.msg === 'request completed'), 'the trace id is the request id',
+    { found: logs.entries().map(entry => [entry.reqId, entry.msg]) })
   t.equal((await service.get('/healthz', { 'x-request-id': given, traceparent: `00-${traceId}-00f067aa0ba902b7-01` })).headers['x-request-id'], given,
     'X-Request-Id wins over traceparent')
 

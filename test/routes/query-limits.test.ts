@@ -10,7 +10,7 @@ type Service = Awaited<ReturnType<typeof startTestService>>
 async function expectTooLarge (t: Test, service: Service, path: string, message: RegExp, callsMade: number) {
   const simulator = service.simulators.studio!
   simulator.stats.reset()
-  const response = await service.get(path)
+  const response = await service.getError(path)
   t.equal(response.status, 400, path)
   t.equal(response.json.error.code, 'QUERY_TOO_LARGE', path)
   t.match(response.json.error.message, message, path)
@@ -48,7 +48,7 @@ t.test('points: estimated before calling when series are known in advance, count
 
 t.test('the bucket bound still applies per series', async t => {
   const small = await startTestService(t, [studio], { limits: { maxBuckets: 48 } })
-  const response = await small.get('/usage?from=2026-11-01&to=2026-11-04&granularity=hour')
+  const response = await small.getError('/usage?from=2026-11-01&to=2026-11-04&granularity=hour')
   t.equal(response.status, 400)
   t.equal(response.json.error.code, 'QUERY_TOO_LARGE')
   t.match(response.json.error.message, /72 hour buckets; at most 48/)

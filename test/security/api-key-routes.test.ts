@@ -6,6 +6,7 @@ import { errorResponseSchema } from '../../src/schemas/error-schema.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
 import { startLiveProducerSimulator } from '../../src/simulators/index.js'
 import { captureLogs } from '../support/log-capture.js'
+import type { ServedOpenApi } from '../support/served-openapi.js'
 import { startTestService } from '../support/test-service.js'
 
 const PLAIN = 'usage-dashboard-key-0123456789'
@@ -18,7 +19,7 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
 t.test('with keys: protected routes answer 401 in the error shape with a Bearer challenge', async t => {
   const service = await startTestService(t, [studio], { apiKeys: keys })
   for (const path of [USAGE, '/usage/catalog', '/metrics', '/nope', '/HEALTHZ', '/healthz/../usage', '//usage', '/docs/../usage/catalog']) {
-    const response = await service.get(path)
+    const response = await service.getError(path)
     t.equal(response.status, 401, path)
     t.ok(errorResponseSchema.safeParse(response.json).success, `${path}: the documented error shape`)
     t.equal(response.json.error.code, 'UNAUTHORIZED', path)
@@ -26,7 +27,7 @@ t.test('with keys: protected routes answer 401 in the error shape with a Bearer 
     t.equal(response.headers['www-authenticate'], 'Bearer realm="usage-service"', path)
     t.match(response.json.error.message, /API key is required/)
   }
-  const wrong = await service.get(USAGE, bearer(PLAIN + 'x'))
+  const wrong = await service.getError(USAGE, bearer(PLAIN + 'x'))
   t.equal(wrong.status, 401)
   t.equal(wrong.headers['www-authenticate'], 'Bearer realm="usage-service", error="invalid_token"')
   t.match(wrong.json.error.message, /not valid/)
@@ -59,17 +60,17 @@ t.test('without keys: every route is open and the boot log says so loudly', asyn
   const logs = captureLogs()
   const service = await startTestService(t, [studio], { logger: logs.logger })
   t.equal((await service.get(USAGE)).status, 200)
-  const warning = logs.entries().find(entry => entry.level === 40 && /USAGE_API_KEYS is not set/.test(entry.msg))
+  const warning = logs.entries().find(entry => entry.level === 40 && /USAGE_API_KEYS is not set/.test(entry.msg ?? ''))
   t.ok(warning, 'a warning at boot')
   t.match(warning?.msg, /EVERY ROUTE IS OPEN/)
 })
 
 t.test('the OpenAPI document describes the bearer scheme, and health routes as open', async t => {
   const service = await startTestService(t, [studio], { apiKeys: keys })
-  const document = (await service.get('/openapi.json')).json
-  t.match(document.components.securitySchemes.apiKey, { type: 'http', scheme: 'bearer' })
+  const document = (await service.get('/openapi.json')).json as ServedOpenApi
+  t.match(document.components.securitySchemes?.apiKey, { type: 'http', scheme: 'bearer' })
   t.same(document.security, [{ apiKey: [] }])
-  t.same(document.paths['/healthz'].get.security, [])
-  t.same(document.paths['/readyz'].get.security, [])
-  t.ok(document.paths['/usage'].get.responses['401'], '/usage documents its 401')
+  t.same(document.paths['/healthz']?.get?.security, [])
+  t.same(document.paths['/readyz']?.get?.security, [])
+  t.ok(document.paths['/usage']?.get?.responses['401'], '/usage documents its 401')
 })

@@ -13,12 +13,14 @@ import { UpstreamError } from '../../src/errors.js'
 import { createUpstreamCallLogger } from '../../src/observability/upstream-call-log.js'
 import { liveProducerAdapter } from '../../src/providers/aliyun-live-producer/live-producer-adapter.js'
 import { mpsAdapter } from '../../src/providers/tencent-mps/mps-adapter.js'
+import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import { ApiKeySet, parseApiKeyEntries } from '../../src/security/api-keys.js'
 import { startLiveProducerSimulator, type SimulatedAccount } from '../../src/simulators/index.js'
 import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.js'
 import { fakeAdapter } from '../support/fake-adapter.js'
 import { captureLogs } from '../support/log-capture.js'
 import { scriptedUpstream } from '../support/scripted-upstream.js'
+import { checkedBody } from '../support/checked-body.js'
 import { startTestService } from '../support/test-service.js'
 
 const ACCOUNT: SimulatedAccount = {
@@ -125,9 +127,14 @@ async function get (path: string, key: string | null = API_KEY, extraHeaders: Re
   const response = await request(service.url + path, { headers })
   const body = await response.body.text()
   seen.push(`${response.statusCode} ${JSON.stringify(response.headers)}\n${body}`)
-  let json: any = null
+  let json: unknown = null
   try { json = JSON.parse(body) } catch {}
   return { status: response.statusCode, json, body }
+}
+/** The same, for an answer that must be a usage answer (partial or not). */
+async function getUsage (path: string) {
+  const answer = await get(path)
+  return checkedBody(usageResponseSchema, `GET ${path}: ${answer.status} ${answer.body.slice(0, 1000)}`, answer.json)
 }
 
 const RANGE = 'from=2026-11-01&to=2026-11-03'
@@ -135,21 +142,21 @@ const RANGE = 'from=2026-11-01&to=2026-11-03'
 t.test('every error path is exercised', async t => {
   t.equal((await get(`/usage?${RANGE}&source=studio`)).status, 200, 'a good answer')
 
-  const echoed = await get(`/usage?${RANGE}&source=echo,studio`)
-  const echoReport = echoed.json.sources.find((source: any) => source.id === 'echo')
-  t.equal(echoReport.error.code, 'UPSTREAM_PARAMETER', 'the echoing provider failed the source after a retried 503')
-  t.match(echoReport.error.message, /\[redacted\]/, 'its echo reached sources[] only redacted')
-  t.match(echoReport.error.message, /x-acs-action/, 'the rest of the echo is kept for diagnosis')
-  t.equal(echoed.json.warnings.find((warning: any) => warning.type === 'source_failed')?.source, 'echo')
+  const echoed = await getUsage(`/usage?${RANGE}&source=echo,studio`)
+  const echoReport = echoed.sources.find(source => source.id === 'echo')
+  t.equal(echoReport?.error?.code, 'UPSTREAM_PARAMETER', 'the echoing provider failed the source after a retried 503')
+  t.match(echoReport?.error?.message, /\[redacted\]/, 'its echo reached sources[] only redacted')
+  t.match(echoReport?.error?.message, /x-acs-action/, 'the rest of the echo is kept for diagnosis')
+  t.equal(echoed.warnings.find(warning => warning.type === 'source_failed')?.source, 'echo')
 
   t.equal((await get(`/usage?${RANGE}&source=echo&strict=true`)).status, 502, 'strict mode: the echo in a 502 body')
-  t.equal((await get(`/usage?${RANGE}&source=buggy`)).json.sources[0].error.code, 'INTERNAL', 'an adapter bug')
+  t.equal((await getUsage(`/usage?${RANGE}&source=buggy`)).sources[0]?.error?.code, 'INTERNAL', 'an adapter bug')
   const blabbed = await get(`/usage?${RANGE}&source=blabbing&strict=true`)
   t.equal(blabbed.status, 502, 'a provider message carrying the secret outright')
-  t.equal((await get(`/usage?${RANGE}&source=studio-wrong-secret`)).json.sources[0].error.code, 'UPSTREAM_AUTH')
-  const hostile = await get(`/usage?${RANGE}&tz=Asia/Shanghai&source=hostile-aliyun,hostile-tencent`)
-  t.same(hostile.json.sources.map((source: any) => source.error?.code), ['UPSTREAM_AUTH', 'UPSTREAM_AUTH'], 'providers echoing the secrets in every form')
-  t.match(hostile.json.sources[0].error.message, /^SignatureDoesNotMatch: we received/, 'the message is kept, redacted')
+  t.equal((await getUsage(`/usage?${RANGE}&source=studio-wrong-secret`)).sources[0]?.error?.code, 'UPSTREAM_AUTH')
+  const hostile = await getUsage(`/usage?${RANGE}&tz=Asia/Shanghai&source=hostile-aliyun,hostile-tencent`)
+  t.same(hostile.sources.map(source => source.error?.code), ['UPSTREAM_AUTH', 'UPSTREAM_AUTH'], 'providers echoing the secrets in every form')
+  t.match(hostile.sources[0]?.error?.message, /^SignatureDoesNotMatch: we received/, 'the message is kept, redacted')
   t.equal((await get(`/usage?${RANGE}&tz=Asia/Shanghai&source=hostile-aliyun,hostile-tencent&strict=true`)).status, 502, 'and in a strict 502 body')
   const queryKeys = Object.entries(QUERY_KEYS).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')
   t.equal((await get(`/usage?${RANGE}&${queryKeys}`)).status, 400, 'keys sent in the query string are refused')

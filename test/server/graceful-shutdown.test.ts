@@ -6,7 +6,9 @@ import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
+import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import { spawnServer, type ChildServer } from '../support/child-server.js'
+import { checkedBody } from '../support/checked-body.js'
 
 const API_KEY = 'shutdown-test-key-0123456789'
 const SIMULATOR_LATENCY_MS = 1500
@@ -25,7 +27,7 @@ async function startServer (t: Test): Promise<RunningServer> {
     USAGE_SHUTDOWN_GRACE_MS: '60000'
   })
   const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))
-  return { ...server, url: listening.msg.replace('Server listening at ', '') }
+  return { ...server, url: listening.msg!.replace('Server listening at ', '') }
 }
 
 function tryConnect (port: number): Promise<string> {
@@ -48,7 +50,7 @@ t.test('SIGTERM during a slow request: the request completes with 200, new conne
   await server.waitFor(line => line.msg === 'incoming request' && line.req?.url === path)
 
   server.child.kill('SIGTERM')
-  await server.waitFor(line => line.msg?.startsWith('shutting down') && line.signal === 'SIGTERM')
+  await server.waitFor(line => line.msg?.startsWith('shutting down') === true && line.signal === 'SIGTERM')
   // The listener closes a moment after the signal is logged (once the close hooks have run): retry until refused.
   const port = Number(new URL(server.url).port)
   let outcome = 'connected'
@@ -60,11 +62,11 @@ t.test('SIGTERM during a slow request: the request completes with 200, new conne
   t.equal(slowFinished, false, 'while the slow request is still in flight')
 
   const response = await slow
-  const body = await response.body.json() as any
+  const body = checkedBody(usageResponseSchema, `the in-flight request: ${response.statusCode}`, await response.body.json())
   t.equal(response.statusCode, 200, 'the in-flight request completed')
   t.equal(response.headers.connection, 'close', 'and its keep-alive connection is closed with it, so it cannot hold up the exit')
   t.ok(Array.isArray(body.series) && body.series.length > 0, 'with its answer')
-  t.same(body.sources.filter((source: any) => !(source.simulated === true)), [])
+  t.same(body.sources.filter(source => !(source.simulated === true)), [])
 
   const { code, signal } = await server.exited
   t.same({ code, signal }, { code: 0, signal: null }, 'a clean exit')

@@ -12,7 +12,7 @@ const REQUESTS_PER_PROCESS = 5
 async function startServer (t: Test): Promise<ChildServer & { url: string }> {
   const server = spawnServer(t, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', USAGE_CORS_ORIGINS: 'https://billing.example.com' })
   const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))
-  return { ...server, url: listening.msg.replace('Server listening at ', '') }
+  return { ...server, url: listening.msg!.replace('Server listening at ', '') }
 }
 
 async function requestIdOf (url: string, headers: Record<string, string> = {}): Promise<string> {

@@ -6,10 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
+import type { LogLine } from './log-line.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export type LogLine = Record<string, any>
+export type { LogLine }
 
 export interface ChildServer {
   child: ChildProcess

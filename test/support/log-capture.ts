@@ -3,6 +3,7 @@ import { Writable } from 'node:stream'
 import type { Logger } from 'pino'
 import { createLogger } from '../../src/observability/logger.js'
 import { SecretRedactor } from '../../src/security/secret-redactor.js'
+import type { LogLine } from './log-line.js'
 
 export interface CapturedLogs {
   logger: Logger
@@ -10,7 +11,7 @@ export interface CapturedLogs {
   /** Every line written so far, as written (serialized JSON). */
   lines: string[]
   /** The lines parsed. */
-  entries(): Array<Record<string, any>>
+  entries(): LogLine[]
 }
 
 export function captureLogs (options: { level?: string, secrets?: string[] } = {}): CapturedLogs {

@@ -105,7 +105,7 @@ export interface Replica {
 export async function startReplica (t: Test, environment: Record<string, string>): Promise<Replica> {
   const server = spawnServer(t, environment)
   const listening = await server.waitFor(line => /^Server listening at /.test(line.msg ?? ''))
-  return { base: listening.msg.replace('Server listening at ', ''), server }
+  return { base: listening.msg!.replace('Server listening at ', ''), server }
 }
 
 export async function getUsage (base: string, path: string): Promise<{ status: number, body: UsageAnswer }> {

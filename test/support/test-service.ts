@@ -22,6 +22,7 @@ import { usageResponseSchema } from '../../src/schemas/usage-response-schema.js'
 import type { UsageResponse } from '../../src/usage/usage-response.js'
 import type { z } from 'zod'
 import { build } from './build.js'
+import { checkedBody } from './checked-body.js'
 import type { QueryDefaults } from '../../src/schemas/usage-query-schema.js'
 
 /** A round instant, so tests can name buckets; the simulators and the service share it. */
@@ -29,7 +30,7 @@ export const TEST_NOW = Date.parse('2026-11-20T10:30:00Z')
 
 export interface ServiceSourceSpec {
   id: string
-  adapter: SourceAdapter<any>
+  adapter: SourceAdapter<unknown>
   startSimulator: SimulatorStarter
   /** Calls the simulator of this earlier spec instead of a simulator of its own: one provider, several sources. */
   simulatorOf?: string
@@ -79,8 +80,8 @@ export interface TestService {
   clock: ReturnType<typeof fixedClock>
   simulators: Record<string, RunningSimulator>
   runtime: Runtime
-  /** Any answer; `json` is whatever the body parsed to (null when it is not JSON). */
-  get(path: string, headers?: Record<string, string>): Promise<ServiceResponse<any>>
+  /** Any answer; `json` is whatever the body parsed to (null when it is not JSON), for a test to narrow. */
+  get(path: string, headers?: Record<string, string>): Promise<ServiceResponse<unknown>>
   /** An answer whose body must be a usage answer (any status): a test then reads typed fields, never `any`. */
   getUsage(path: string, headers?: Record<string, string>): Promise<ServiceResponse<UsageResponse>>
   /** An answer whose body must be the error shape. */
@@ -89,14 +90,9 @@ export interface TestService {
   getCatalog(path?: string, headers?: Record<string, string>): Promise<ServiceResponse<CatalogResponse>>
 }
 
-/**
- * Fails with the status and the body when the body is not what the schema documents. The parsed JSON itself is
- * returned, not zod's copy, so a field the schema does not know is still there for a test to see.
- */
+/** Fails with the status and the body when the body is not what the schema documents. */
 function asBody<Body> (schema: z.ZodType<Body>, path: string, response: ServiceResponse<unknown>): ServiceResponse<Body> {
-  const checked = schema.safeParse(response.json)
-  if (!checked.success) throw new Error(`GET ${path}: ${response.status} ${response.text.slice(0, 1000)}\n${checked.error.message}`)
-  return response as ServiceResponse<Body>
+  return { ...response, json: checkedBody(schema, `GET ${path}: ${response.status} ${response.text.slice(0, 1000)}`, response.json) }
 }
 
 export const TEST_ACCOUNT: SimulatedAccount = { accessKeyId: 'LTAItestkey0001', accessKeySecret: 'test-secret-0001-do-not-use' }

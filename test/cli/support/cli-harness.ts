@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
+import type { CliEvent } from '../../../src/cli/step-output.js'
 
 export const KEY_ID_VARIABLE = 'LEDGER_CLI_TEST_KEY_ID'
 export const KEY_SECRET_VARIABLE = 'LEDGER_CLI_TEST_KEY_SECRET'
@@ -26,7 +27,7 @@ export async function cliEnvironment (t: Test, simulatorUrl: string, account: { 
   return { USAGE_SOURCES_FILE: file, [KEY_ID_VARIABLE]: account.accessKeyId, [KEY_SECRET_VARIABLE]: account.accessKeySecret, LOG_LEVEL: 'silent' }
 }
 
-export function captureStream (): { stream: Writable & { isTTY?: boolean }, text: () => string, events: () => Array<Record<string, any>> } {
+export function captureStream (): { stream: Writable & { isTTY?: boolean }, text: () => string, events: () => CliEvent[] } {
   const chunks: string[] = []
   const stream = new Writable({ write (chunk, _encoding, callback) { chunks.push(String(chunk)); callback() } })
   const text = (): string => chunks.join('')

@@ -65,13 +65,13 @@ export function expectedHourSeconds (hour: number, restatements?: Restatements):
   return minutes * 60
 }
 
-export interface CapturedLine { level: string, object: Record<string, any>, message: string }
+export interface CapturedLine { level: string, object: Record<string, unknown>, message: string }
 
 /** A logger of the shape the job needs, keeping every line. */
 export function memoryLogger (): { lines: CapturedLine[], info: Log, warn: Log, error: Log, debug: Log } {
   const lines: CapturedLine[] = []
   const at = (level: string): Log => (object: unknown, message?: string) => {
-    lines.push(typeof object === 'string' ? { level, object: {}, message: object } : { level, object: object as Record<string, any>, message: message ?? '' })
+    lines.push(typeof object === 'string' ? { level, object: {}, message: object } : { level, object: object as Record<string, unknown>, message: message ?? '' })
   }
   return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }
 }

@@ -6,11 +6,16 @@ import type { Test } from 'tap'
 import { request } from 'undici'
 import { fixedClock } from '../../../src/clock.js'
 import type { RuntimeOverrides, Runtime } from '../../../src/runtime.js'
+import { catalogResponseSchema, type CatalogResponse } from '../../../src/schemas/catalog-schema.js'
+import { errorResponseSchema } from '../../../src/schemas/error-schema.js'
 import { usageResponseSchema } from '../../../src/schemas/usage-response-schema.js'
 import type { FetchResult, SourceAdapter, UpstreamCall, UsageRecord } from '../../../src/usage/source-adapter.js'
 import type { UsageResponse } from '../../../src/usage/usage-response.js'
+import type { z } from 'zod'
 import { build } from '../../support/build.js'
+import { checkedBody } from '../../support/checked-body.js'
 import { HOUR, fakeAdapter, fakeSource, type FakeAdapterOptions } from '../../support/fake-adapter.js'
+import type { ErrorResponse } from '../../support/test-service.js'
 
 export const SOURCE_ID = 'fake-1'
 
@@ -22,7 +27,12 @@ export interface LedgerService {
   clock: ReturnType<typeof fixedClock>
   runtime: Runtime
   adapter: SourceAdapter<unknown> & { calls: UpstreamCall[] }
-  get(path: string): Promise<{ status: number, json: any }>
+  /** Any answer; `json` is whatever the body parsed to, for a test to narrow. */
+  get(path: string): Promise<{ status: number, json: unknown }>
+  /** An answer whose body must be the catalog (any status). */
+  getCatalog(path?: string): Promise<{ status: number, json: CatalogResponse }>
+  /** An answer whose body must be the error shape. */
+  getError(path: string): Promise<{ status: number, json: ErrorResponse }>
   /** A 200 usage answer, checked against the documented schema. */
   usage(path: string): Promise<UsageResponse>
 }
@@ -62,10 +72,15 @@ export async function startLedgerService (t: Test, options: {
     }
   })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  const get = async (path: string) => {
+  const get = async (path: string): Promise<{ status: number, json: unknown }> => {
     const response = await request(url + path)
     const text = await response.body.text()
     return { status: response.statusCode, json: JSON.parse(text) }
+  }
+  /** `get`, failing with the status and the body when the body is not what the schema documents. */
+  const checked = <Body>(schema: z.ZodType<Body>) => async (path: string) => {
+    const { status, json } = await get(path)
+    return { status, json: checkedBody(schema, `GET ${path}: ${status} ${JSON.stringify(json).slice(0, 1000)}`, json) }
   }
   return {
     url,
@@ -73,6 +88,8 @@ export async function startLedgerService (t: Test, options: {
     runtime,
     adapter,
     get,
+    getCatalog: (path = '/usage/catalog') => checked(catalogResponseSchema)(path),
+    getError: checked(errorResponseSchema),
     async usage (path) {
       const { status, json } = await get(path)
       if (status !== 200) throw new Error(`GET ${path}: ${status} ${JSON.stringify(json)}`)

@@ -3,8 +3,10 @@
  * without port) and lets a test break exactly one thing (secret, timestamp, token, service, body, headers).
  */
 import { request } from 'undici'
+import { z } from 'zod'
 import { signTc3 } from '../../../src/signing/index.js'
 import type { SimulatedAccount } from '../../../src/simulators/index.js'
+import { checkedBody } from '../../support/checked-body.js'
 
 export const NOW = Date.parse('2026-11-20T10:30:00Z')
 export const TENCENT_ACCOUNT: SimulatedAccount = { accessKeyId: 'AKIDtestsecretid0001', accessKeySecret: 'tencent-secret-0001' }
@@ -33,7 +35,12 @@ export interface TencentCall {
   sentBody?: string
 }
 
-export interface TencentAnswer { status: number, headers: Record<string, string | string[] | undefined>, text: string, json: any }
+export interface TencentAnswer { status: number, headers: Record<string, string | string[] | undefined>, text: string, json: unknown }
+
+/** The answer's `Response` object, whatever it holds; fails with the answer when the body has none. */
+export function responseOf (answer: TencentAnswer): Record<string, unknown> {
+  return checkedBody(z.object({ Response: z.record(z.string(), z.unknown()) }), `${answer.status} ${answer.text.slice(0, 1000)}`, answer.json).Response
+}
 
 const CONTENT_TYPE = 'application/json; charset=utf-8'
 

@@ -1,12 +1,15 @@
 import fc from 'fast-check'
 import t from 'tap'
+import { z } from 'zod'
 import { fixedClock } from '../../../src/clock.js'
 import {
   IMS_METER_ERRORS, IMS_STRING_TYPED_FIELDS, IMS_SUMMARY_FIELDS, imsHourAmount, imsRangeTotals, imsSendsAsString, imsTruth,
   startImsSimulator, type ImsMeterErrorCode, type ImsSimulator, type ImsSummaryField
 } from '../../../src/simulators/aliyun-ims/ims-simulator.js'
-import { ACCOUNT, callAcs3, callRpc, NOW, type TapTest } from '../aliyun/aliyun-test-client.js'
+import { ACCOUNT, callAcs3, callRpc, NOW, type CallAnswer, type TapTest } from '../aliyun/aliyun-test-client.js'
+import { checkedBody } from '../../support/checked-body.js'
 import { propertySeed } from '../../support/property-seed.js'
+import { valueAt } from '../../support/value-at.js'
 
 const SECOND = 1000
 const MINUTE = 60_000
@@ -38,15 +41,22 @@ async function summary (simulator: ImsSimulator, parameters: Record<string, stri
 async function rangeOf (simulator: ImsSimulator, from: number, to: number): Promise<Record<ImsSummaryField, number>> {
   const answer = await summary(simulator, { StartTs: seconds(from), EndTs: seconds(to) })
   if (answer.status !== 200) throw new Error(`unexpected ${answer.status}: ${answer.text}`)
-  const [item, ...rest] = answer.json.Data
+  const [item, ...rest] = dataOf(answer)
   if (rest.length > 0) throw new Error('more than one Data object')
-  return Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, Number(item[field])])) as Record<ImsSummaryField, number>
+  return Object.fromEntries(IMS_SUMMARY_FIELDS.map(field => [field, Number(item![field])])) as Record<ImsSummaryField, number>
 }
 
-function assertMeterError (t: TapTest, answer: { status: number, json: any }, code: ImsMeterErrorCode, message?: RegExp): void {
+const summaryAnswerSchema = z.object({ RequestId: z.string(), Data: z.array(z.record(z.string(), z.unknown())) })
+
+/** Data of an answer with usage, checked; fails with the answer otherwise. */
+function dataOf (answer: CallAnswer): Array<Record<string, unknown>> {
+  return checkedBody(summaryAnswerSchema, `${ACTION}: ${answer.status} ${answer.text.slice(0, 1000)}`, answer.json).Data
+}
+
+function assertMeterError (t: TapTest, answer: { status: number, json: unknown }, code: ImsMeterErrorCode, message?: RegExp): void {
   t.equal(answer.status, IMS_METER_ERRORS[code].status, `status of ${code}`)
   t.match(answer.json, { Code: code, HostId: 'ice.aliyuncs.com', RequestId: String, Recommend: /product=ice/ })
-  if (message) t.match(answer.json.Message, message)
+  if (message) t.match(answer.json, { Message: message })
 }
 
 const DAY_RANGE = { StartTs: seconds(Date.parse('2026-11-18T00:00:00Z')), EndTs: seconds(Date.parse('2026-11-19T00:00:00Z')) }
@@ -56,9 +66,9 @@ t.test('a happy call answers one Data object with the eight documented fields', 
   const answer = await summary(simulator, DAY_RANGE)
   t.equal(answer.status, 200)
   t.match(answer.headers['content-type'], /^application\/json/)
-  t.equal(answer.json.RequestId, answer.headers['x-acs-request-id'])
-  t.equal(answer.json.Data.length, 1)
-  const item = answer.json.Data[0]
+  t.equal(valueAt(answer.json, 'RequestId'), answer.headers['x-acs-request-id'])
+  t.equal(dataOf(answer).length, 1)
+  const item = dataOf(answer)[0]!
   t.same(Object.keys(item), [...IMS_SUMMARY_FIELDS], 'the documented fields, in the documented order')
   const expected = imsRangeTotals(Number(DAY_RANGE.StartTs) * SECOND, Number(DAY_RANGE.EndTs) * SECOND, NOW)
   for (const field of IMS_SUMMARY_FIELDS) {
@@ -68,8 +78,8 @@ t.test('a happy call answers one Data object with the eight documented fields', 
   t.ok(IMS_SUMMARY_FIELDS.some(field => expected[field] > 0), 'there is usage', { found: expected })
 
   const again = await summary(simulator, DAY_RANGE)
-  t.same(again.json.Data, answer.json.Data, 'the same range answers the same numbers')
-  t.not(again.json.RequestId, answer.json.RequestId)
+  t.same(dataOf(again), dataOf(answer), 'the same range answers the same numbers')
+  t.not(valueAt(again.json, 'RequestId'), valueAt(answer.json, 'RequestId'))
 })
 
 t.test('the string-typed fields come as JSON strings for some ranges and numbers for others; the rest always numbers', async t => {
@@ -78,7 +88,7 @@ t.test('the string-typed fields come as JSON strings for some ranges and numbers
   for (let day = 1; day <= 12; day++) {
     const from = Date.parse('2026-11-01T00:00:00Z') + day * DAY
     const answer = await summary(simulator, { StartTs: seconds(from), EndTs: seconds(from + DAY) })
-    for (const [field, value] of Object.entries(answer.json.Data[0] as Record<string, unknown>)) {
+    for (const [field, value] of Object.entries(dataOf(answer)[0]!)) {
       const types = seen.get(field) ?? new Set<string>()
       types.add(typeof value)
       seen.set(field, types)
@@ -120,7 +130,7 @@ t.test('Region has no effect, as documented', async t => {
   const without = await summary(simulator, DAY_RANGE)
   const withRegion = await summary(simulator, { ...DAY_RANGE, Region: 'ap-southeast-1' })
   t.equal(withRegion.status, 200)
-  t.same(withRegion.json.Data, without.json.Data)
+  t.same(dataOf(withRegion), dataOf(without))
 })
 
 t.test('nothing after now: a range running past now counts up to now; one not yet begun answers empty Data', async t => {
@@ -132,7 +142,7 @@ t.test('nothing after now: a range running past now counts up to now; one not ye
     'half of the current hour has happened: half of its usage, rounded down')
   const future = await summary(simulator, { StartTs: seconds(NOW + HOUR), EndTs: seconds(NOW + 2 * HOUR) })
   t.equal(future.status, 200)
-  t.same(future.json.Data, [])
+  t.same(dataOf(future), [])
 })
 
 t.test('data are additive: any cut of a range adds up to the whole exactly', async t => {
@@ -184,14 +194,14 @@ t.test('the gateway rules hold: signature, timestamp, nonce, version, V1 signing
   const simulator = await startSimulator(t)
   const wrongSecret = await summary(simulator, DAY_RANGE, { secret: 'not-the-secret' })
   t.equal(wrongSecret.status, 400)
-  t.equal(wrongSecret.json.Code, 'SignatureDoesNotMatch')
-  t.equal((await summary(simulator, DAY_RANGE, { date: NOW - 16 * MINUTE })).json.Code, 'InvalidTimeStamp.Expired')
+  t.equal(valueAt(wrongSecret.json, 'Code'), 'SignatureDoesNotMatch')
+  t.equal(valueAt((await summary(simulator, DAY_RANGE, { date: NOW - 16 * MINUTE })).json, 'Code'), 'InvalidTimeStamp.Expired')
   t.equal((await summary(simulator, DAY_RANGE, { nonce: 'nonce-once' })).status, 200)
-  t.equal((await summary(simulator, DAY_RANGE, { nonce: 'nonce-once' })).json.Code, 'SignatureNonceUsed')
-  t.equal((await summary(simulator, DAY_RANGE, { version: '2016-11-01' })).json.Code, 'InvalidVersion')
+  t.equal(valueAt((await summary(simulator, DAY_RANGE, { nonce: 'nonce-once' })).json, 'Code'), 'SignatureNonceUsed')
+  t.equal(valueAt((await summary(simulator, DAY_RANGE, { version: '2016-11-01' })).json, 'Code'), 'InvalidVersion')
   const viaRpc = await callRpc({ url: simulator.url, action: ACTION, version: VERSION, parameters: { ...DAY_RANGE, Format: 'JSON' } })
   t.equal(viaRpc.status, 200)
-  t.equal(viaRpc.json.Data.length, 1)
+  t.equal(dataOf(viaRpc).length, 1)
 })
 
 t.test('10 calls per second per key by default: the 11th and 12th at once are Throttling.User', async t => {
@@ -199,7 +209,7 @@ t.test('10 calls per second per key by default: the 11th and 12th at once are Th
   t.teardown(() => simulator.close())
   const answers = await Promise.all(Array.from({ length: 12 }, () => summary(simulator, DAY_RANGE)))
   t.equal(answers.filter(answer => answer.status === 200).length, 10)
-  t.equal(answers.filter(answer => answer.json?.Code === 'Throttling.User').length, 2)
+  t.equal(answers.filter(answer => valueAt(answer.json, 'Code') === 'Throttling.User').length, 2)
   t.equal(simulator.stats.throttled(ACTION), 2)
 })
 

@@ -1,9 +1,12 @@
 import t from 'tap'
+import { z } from 'zod'
 import { fixedClock } from '../../../src/clock.js'
 import type { RunningSimulator } from '../../../src/simulators/index.js'
 import {
   GRTN_ACTION_NAME, GRTN_API_VERSION, GRTN_APP_IDS, GRTN_REGIONAL_AREAS, grtnTotalMinutes, startLiveGrtnSimulator
 } from '../../../src/simulators/aliyun-live-grtn/grtn-simulator.js'
+import { checkedBody } from '../../support/checked-body.js'
+import { valueAt } from '../../support/value-at.js'
 import { ACCOUNT, callAcs3, NOW, type CallAnswer, type SignedCall, type TapTest } from '../aliyun/aliyun-test-client.js'
 
 const MINUTE = 60_000
@@ -11,7 +14,14 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 const iso = (instant: number): string => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
-interface Item { TimeStamp: string, AppId?: string, MediaType: string, MediaProfile: string, Duration: string }
+const itemSchema = z.object({ TimeStamp: z.string(), AppId: z.string().optional(), MediaType: z.string(), MediaProfile: z.string(), Duration: z.string() })
+type Item = z.infer<typeof itemSchema>
+const usageAnswerSchema = z.object({ RequestId: z.string(), StreamDetailData: z.object({ StreamData: z.array(itemSchema) }) })
+
+/** The items of an answer with usage, checked; fails with the answer otherwise. */
+function itemsOf (answer: CallAnswer): Item[] {
+  return checkedBody(usageAnswerSchema, `${GRTN_ACTION_NAME}: ${answer.status} ${answer.text.slice(0, 1000)}`, answer.json).StreamDetailData.StreamData
+}
 
 /** Data tests call faster than 10 per second, so they raise the limit; the QPS test keeps the documented one. */
 async function start (t: TapTest): Promise<RunningSimulator> {
@@ -27,7 +37,7 @@ function grtn (url: string, parameters: Record<string, string>, extra: Partial<S
 async function items (url: string, parameters: Record<string, string>): Promise<Item[]> {
   const answer = await grtn(url, parameters)
   if (answer.status !== 200) throw new Error(`${answer.status} ${answer.text}`)
-  return answer.json.StreamDetailData.StreamData as Item[]
+  return itemsOf(answer)
 }
 
 const sumOf = (list: readonly Item[]): number => list.reduce((sum, item) => sum + Number(item.Duration), 0)
@@ -46,7 +56,7 @@ t.test('a signed call answers StreamDetailData.StreamData items as documented', 
   const answer = await grtn(simulator.url, { ...DAY_RANGE, Interval: '3600' })
   t.equal(answer.status, 200, answer.text.slice(0, 200))
   t.match(answer.json, { RequestId: String, StreamDetailData: { StreamData: Array } })
-  const list = answer.json.StreamDetailData.StreamData as Item[]
+  const list = itemsOf(answer)
   t.ok(list.length > 0)
   for (const item of list) {
     t.match(item.TimeStamp, /^2026-11-10T\d{2}:00:00Z$/)
@@ -67,10 +77,10 @@ t.test('the gateway checks the signature and the timestamp', async t => {
   const simulator = await start(t)
   const wrong = await grtn(simulator.url, DAY_RANGE, { secret: 'not-the-secret' })
   t.equal(wrong.status, 400)
-  t.equal(wrong.json.Code, 'SignatureDoesNotMatch')
-  t.equal(wrong.json.HostId, 'live.aliyuncs.com')
+  t.equal(valueAt(wrong.json, 'Code'), 'SignatureDoesNotMatch')
+  t.equal(valueAt(wrong.json, 'HostId'), 'live.aliyuncs.com')
   const old = await grtn(simulator.url, DAY_RANGE, { date: NOW - 16 * MINUTE })
-  t.equal(old.json.Code, 'InvalidTimeStamp.Expired')
+  t.equal(valueAt(old.json, 'Code'), 'InvalidTimeStamp.Expired')
 })
 
 t.test('parameters are validated with the documented codes and messages', async t => {
@@ -210,5 +220,5 @@ t.test('10 calls per second per account; the 11th is Throttling.User', async t =
   t.equal(answers.filter(answer => answer.status === 200).length, 10)
   const throttled = answers.filter(answer => answer.status !== 200)
   t.equal(throttled.length, 2)
-  t.same(throttled.filter(answer => !(answer.status === 400 && answer.json.Code === 'Throttling.User')), [])
+  t.same(throttled.filter(answer => !(answer.status === 400 && valueAt(answer.json, 'Code') === 'Throttling.User')), [])
 })

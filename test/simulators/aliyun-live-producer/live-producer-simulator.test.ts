@@ -1,12 +1,16 @@
 import t from 'tap'
+import { z } from 'zod'
 import { fixedClock } from '../../../src/clock.js'
 import {
   describeLiveProducerUsageData, LIVE_PRODUCER_FIELDS, LIVE_PRODUCER_INSTANCES, liveProducerMinutes, startLiveProducerSimulator,
   type RunningSimulator
 } from '../../../src/simulators/index.js'
-import { ACCOUNT, callAcs3, NOW, type TapTest } from '../aliyun/aliyun-test-client.js'
+import { ACCOUNT, callAcs3, NOW, type CallAnswer, type TapTest } from '../aliyun/aliyun-test-client.js'
+import { producerUsageOf } from '../aliyun/producer-usage-answer.js'
 
-type Item = Record<string, string | number>
+const itemSchema = z.record(z.string(), z.union([z.string(), z.number()]))
+type Item = z.infer<typeof itemSchema>
+const usageOf = (answer: CallAnswer) => producerUsageOf(answer, itemSchema)
 const HOUR = 3_600_000
 const DAY = 86_400_000
 
@@ -28,7 +32,7 @@ async function query (simulator: RunningSimulator, parameters: Record<string, st
 async function items (simulator: RunningSimulator, parameters: Record<string, string>): Promise<Item[]> {
   const answer = await query(simulator, parameters)
   if (answer.status !== 200) throw new Error(`unexpected ${answer.status}: ${answer.text}`)
-  return answer.json.BillProducerData.BillProducerDataItem
+  return usageOf(answer).BillProducerData.BillProducerDataItem
 }
 
 /** Sums the six fields per TimeStamp (or per day of the TimeStamp), whatever the split. */
@@ -49,7 +53,7 @@ t.test('a happy call answers 24 hourly aggregated items', async t => {
   t.equal(answer.status, 200)
   t.match(answer.headers['content-type'], /^application\/json/)
   t.match(answer.json, { RequestId: answer.headers['x-acs-request-id'], StartTime: DAY_WINDOW.StartTime, EndTime: DAY_WINDOW.EndTime })
-  const rows: Item[] = answer.json.BillProducerData.BillProducerDataItem
+  const rows: Item[] = usageOf(answer).BillProducerData.BillProducerDataItem
   t.equal(rows.length, 24)
   t.same(rows.map(row => row.TimeStamp), Array.from({ length: 24 }, (_, hour) => `2026-11-19T${String(hour).padStart(2, '0')}:00:00Z`))
   for (const row of rows) {
@@ -65,9 +69,9 @@ t.test('the same query answers the same items', async t => {
   const simulator = await startSimulator(t)
   const first = await query(simulator, { ...DAY_WINDOW, SplitBy: 'instance' })
   const second = await query(simulator, { ...DAY_WINDOW, SplitBy: 'instance' })
-  t.same(second.json.BillProducerData, first.json.BillProducerData)
-  t.not(second.json.RequestId, first.json.RequestId)
-  t.equal((first.json.BillProducerData.BillProducerDataItem as Item[]).length, 24 * LIVE_PRODUCER_INSTANCES.length, 'Interval defaults to 3600')
+  t.same(usageOf(second).BillProducerData, usageOf(first).BillProducerData)
+  t.not(usageOf(second).RequestId, usageOf(first).RequestId)
+  t.equal(usageOf(first).BillProducerData.BillProducerDataItem.length, 24 * LIVE_PRODUCER_INSTANCES.length, 'Interval defaults to 3600')
 })
 
 t.test('idle hours are real zeros', async t => {

@@ -1,7 +1,10 @@
 import t from 'tap'
+import { z } from 'zod'
 import { fixedClock } from '../../../src/clock.js'
 import { startAliyunGateway, type AliyunActionHandler, type RunningSimulator } from '../../../src/simulators/index.js'
-import { ACCOUNT, callAcs3, callRpc, NOW, OTHER_ACCOUNT, STS_ACCOUNT, type SignedCall, type TapTest } from './aliyun-test-client.js'
+import { checkedBody } from '../../support/checked-body.js'
+import { valueAt } from '../../support/value-at.js'
+import { ACCOUNT, callAcs3, callRpc, NOW, OTHER_ACCOUNT, STS_ACCOUNT, type CallAnswer, type SignedCall, type TapTest } from './aliyun-test-client.js'
 
 const VERSION = '2020-01-01'
 const echo: AliyunActionHandler = context => ({ status: 200, body: { Parameters: context.parameters, AccessKeyId: context.accessKeyId, Now: context.now } })
@@ -21,13 +24,20 @@ async function startEcho (t: TapTest, options: { monotonicNow?: () => number } =
   return { ...simulator, clock }
 }
 
+const echoAnswerSchema = z.object({ RequestId: z.string(), Parameters: z.record(z.string(), z.unknown()), AccessKeyId: z.string(), Now: z.number() })
+
+/** What the echo action answered, checked; fails with the answer when it is anything else. */
+function echoOf (answer: CallAnswer): z.infer<typeof echoAnswerSchema> {
+  return checkedBody(echoAnswerSchema, `Echo: ${answer.status} ${answer.text.slice(0, 1000)}`, answer.json)
+}
+
 function echoCall (url: string, extra: Partial<SignedCall> = {}): SignedCall {
   return { url, action: 'Echo', version: VERSION, parameters: { Format: 'JSON', Thing: 'a b*c~/é' }, ...extra }
 }
 
-function assertError (t: TapTest, answer: { status: number, json: any }, status: number, code: string): void {
+function assertError (t: TapTest, answer: { status: number, json: unknown }, status: number, code: string): void {
   t.equal(answer.status, status, `status ${status} for ${code}`)
-  t.equal(answer.json?.Code, code)
+  t.hasStrict(answer.json, { Code: code })
   t.match(answer.json, { RequestId: /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/, HostId: 'test.aliyuncs.com', Message: String, Recommend: String })
 }
 
@@ -35,18 +45,18 @@ t.test('V3 signed calls reach the action with the API parameters only', async t 
   const simulator = await startEcho(t)
   const answer = await callAcs3(echoCall(simulator.url))
   t.equal(answer.status, 200)
-  t.same(answer.json.Parameters, { Thing: 'a b*c~/é' }, 'Format and signing parameters are not passed on')
-  t.equal(answer.json.AccessKeyId, ACCOUNT.accessKeyId)
-  t.equal(answer.json.Now, NOW, 'the action sees the gateway clock')
-  t.equal(answer.headers['x-acs-request-id'], answer.json.RequestId)
+  t.same(echoOf(answer).Parameters, { Thing: 'a b*c~/é' }, 'Format and signing parameters are not passed on')
+  t.equal(echoOf(answer).AccessKeyId, ACCOUNT.accessKeyId)
+  t.equal(echoOf(answer).Now, NOW, 'the action sees the gateway clock')
+  t.equal(answer.headers['x-acs-request-id'], echoOf(answer).RequestId)
 
   const viaGet = await callAcs3(echoCall(simulator.url, { method: 'GET' }))
   t.equal(viaGet.status, 200)
-  t.not(viaGet.json.RequestId, answer.json.RequestId, 'every answer has a fresh request id')
+  t.not(echoOf(viaGet).RequestId, echoOf(answer).RequestId, 'every answer has a fresh request id')
 
   const viaForm = await callAcs3(echoCall(simulator.url, { parameters: { Format: 'JSON' }, form: { Thing: 'from the body' } }))
   t.equal(viaForm.status, 200)
-  t.same(viaForm.json.Parameters, { Thing: 'from the body' })
+  t.same(echoOf(viaForm).Parameters, { Thing: 'from the body' })
 })
 
 t.test('V1 RPC signed calls are verified over query and form parameters with the real method', async t => {
@@ -54,7 +64,7 @@ t.test('V1 RPC signed calls are verified over query and form parameters with the
   for (const method of ['GET', 'POST'] as const) {
     const answer = await callRpc({ ...echoCall(simulator.url), method })
     t.equal(answer.status, 200, method)
-    t.same(answer.json.Parameters, { Thing: 'a b*c~/é' })
+    t.same(echoOf(answer).Parameters, { Thing: 'a b*c~/é' })
   }
   const inForm = await callRpc({ ...echoCall(simulator.url), inForm: true })
   t.equal(inForm.status, 200, 'parameters in a form body are signed and read too')
@@ -117,8 +127,8 @@ t.test('version, action, method and handler errors', async t => {
   assertError(t, await callAcs3(echoCall(simulator.url, { action: 'constructor' })), 404, 'InvalidAction.NotFound')
   const refused = await callAcs3(echoCall(simulator.url, { action: 'Refuse' }))
   assertError(t, refused, 400, 'InvalidParameter.Thing')
-  t.equal(refused.json.Message, 'Specified Thing is not valid.')
-  t.match(refused.json.Recommend, /q=InvalidParameter\.Thing&product=test&requestId=/)
+  t.equal(valueAt(refused.json, 'Message'), 'Specified Thing is not valid.')
+  t.match(valueAt(refused.json, 'Recommend'), /q=InvalidParameter\.Thing&product=test&requestId=/)
 })
 
 t.test('QPS: at most 5 calls per key and action in any second; rejected calls use no budget', async t => {
@@ -138,7 +148,7 @@ t.test('QPS: at most 5 calls per key and action in any second; rejected calls us
 
   const throttledAnswer = await callAcs3(echoCall(simulator.url))
   assertError(t, throttledAnswer, 400, 'Throttling.User')
-  t.equal(throttledAnswer.json.Message, 'Request was denied due to user flow control.')
+  t.equal(valueAt(throttledAnswer.json, 'Message'), 'Request was denied due to user flow control.')
   t.equal((await burst(1, { account: OTHER_ACCOUNT }))[0], 200, 'another key has its own budget')
   t.equal((await burst(1, { action: 'Refuse' }))[0], 400, 'another action has its own budget (and answers its own error)')
   t.equal(simulator.stats.calls.at(-1)?.code, 'InvalidParameter.Thing')

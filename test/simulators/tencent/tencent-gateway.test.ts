@@ -6,8 +6,9 @@ import { fixedClock, systemClock, type Clock } from '../../../src/clock.js'
 import type { RunningSimulator } from '../../../src/simulators/shared/simulator-server.js'
 import { startTencentGateway, type TencentActionHandler } from '../../../src/simulators/tencent/tencent-gateway.js'
 import {
-  NOW, OTHER_TENCENT_ACCOUNT, SESSION_ACCOUNT, TENCENT_ACCOUNT, callTencent, type TencentAnswer, type TencentCall
+  NOW, OTHER_TENCENT_ACCOUNT, SESSION_ACCOUNT, TENCENT_ACCOUNT, callTencent, responseOf, type TencentAnswer, type TencentCall
 } from '../../providers/tencent-mps/tencent-test-client.js'
+import { valueAt } from '../../support/value-at.js'
 
 type TapTest = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -34,19 +35,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 function assertError (t: TapTest, answer: TencentAnswer, code: string, status = 200): void {
   t.equal(answer.status, status, `HTTP ${status} for ${code}`)
-  t.equal(answer.json?.Response?.Error?.Code, code)
+  t.equal(valueAt(answer.json, 'Response', 'Error', 'Code'), code)
   t.match(answer.json, { Response: { Error: { Message: String }, RequestId: UUID } })
-  t.equal(answer.json.Response.Data, undefined, 'an error carries no data')
+  t.equal(responseOf(answer).Data, undefined, 'an error carries no data')
 }
 
 t.test('a signed call reaches the action with its JSON body, the SecretId and the gateway clock', async t => {
   const simulator = await startEcho(t)
   const answer = await callTencent(echoCall(simulator.url))
   t.equal(answer.status, 200)
-  t.same(answer.json.Response.Payload, { Thing: 'a b 未命名', List: ['x'] })
-  t.equal(answer.json.Response.SecretId, TENCENT_ACCOUNT.accessKeyId)
-  t.equal(answer.json.Response.Now, NOW)
-  t.match(answer.json.Response.RequestId, UUID)
+  t.same(responseOf(answer).Payload, { Thing: 'a b 未命名', List: ['x'] })
+  t.equal(responseOf(answer).SecretId, TENCENT_ACCOUNT.accessKeyId)
+  t.equal(responseOf(answer).Now, NOW)
+  t.match(responseOf(answer).RequestId, UUID)
   t.same(simulator.stats.calls.map(call => [call.action, call.accessKeyId, call.parameters, call.status, call.admitted]),
     [['Echo', TENCENT_ACCOUNT.accessKeyId, { Thing: 'a b 未命名', List: 'x' }, 200, true]])
 })
@@ -62,7 +63,7 @@ t.test('authentication failures are HTTP 200 with the documented AuthFailure cod
   assertError(t, await callTencent(echoCall(simulator.url, { editHeaders: headers => { headers.authorization = 'Bearer nope' } })), 'AuthFailure.InvalidAuthorization')
 
   t.equal((await callTencent(echoCall(simulator.url, { timestamp: seconds - 300 }))).status, 200)
-  t.equal((await callTencent(echoCall(simulator.url, { timestamp: seconds + 300 }))).json.Response.Error, undefined, 'exactly 5 minutes off is accepted')
+  t.equal(responseOf(await callTencent(echoCall(simulator.url, { timestamp: seconds + 300 }))).Error, undefined, 'exactly 5 minutes off is accepted')
   assertError(t, await callTencent(echoCall(simulator.url, { timestamp: seconds - 301 })), 'AuthFailure.SignatureExpire')
   assertError(t, await callTencent(echoCall(simulator.url, { timestamp: seconds + 301 })), 'AuthFailure.SignatureExpire')
   t.same(simulator.stats.calls.filter(call => call.code !== null).filter(call => call.admitted), [], 'refused calls use no QPS budget')
@@ -70,7 +71,7 @@ t.test('authentication failures are HTTP 200 with the documented AuthFailure cod
 
 t.test('session tokens: required for temporary credentials, refused with long-term ones', async t => {
   const simulator = await startEcho(t)
-  t.equal((await callTencent(echoCall(simulator.url, { account: SESSION_ACCOUNT }))).json.Response.SecretId, SESSION_ACCOUNT.accessKeyId)
+  t.equal(responseOf(await callTencent(echoCall(simulator.url, { account: SESSION_ACCOUNT }))).SecretId, SESSION_ACCOUNT.accessKeyId)
   assertError(t, await callTencent(echoCall(simulator.url, { account: SESSION_ACCOUNT, token: null })), 'AuthFailure.TokenFailure')
   assertError(t, await callTencent(echoCall(simulator.url, { account: SESSION_ACCOUNT, token: 'other-token' })), 'AuthFailure.TokenFailure')
   assertError(t, await callTencent(echoCall(simulator.url, { token: 'stray-token' })), 'AuthFailure.TokenFailure')
@@ -93,13 +94,13 @@ t.test('QPS per SecretId and action: RequestLimitExceeded in a 200, refused call
   let frozen = 1_000
   const simulator = await startEcho(t, { monotonicNow: () => frozen })
   const answers = await Promise.all(Array.from({ length: 8 }, () => callTencent(echoCall(simulator.url))))
-  t.equal(answers.filter(answer => answer.json.Response.Error === undefined).length, 5)
-  for (const answer of answers.filter(answer => answer.json.Response.Error !== undefined)) assertError(t, answer, 'RequestLimitExceeded')
+  t.equal(answers.filter(answer => responseOf(answer).Error === undefined).length, 5)
+  for (const answer of answers.filter(answer => responseOf(answer).Error !== undefined)) assertError(t, answer, 'RequestLimitExceeded')
   t.equal(simulator.stats.throttled('Echo'), 3)
-  t.equal((await callTencent(echoCall(simulator.url, { account: OTHER_TENCENT_ACCOUNT }))).json.Response.Error, undefined, 'another SecretId has its own budget')
-  t.equal((await callTencent(echoCall(simulator.url, { action: 'Refuse' }))).json.Response.Error.Code, 'InvalidParameterValue', 'another action has its own budget')
+  t.equal(responseOf(await callTencent(echoCall(simulator.url, { account: OTHER_TENCENT_ACCOUNT }))).Error, undefined, 'another SecretId has its own budget')
+  t.equal(valueAt(responseOf(await callTencent(echoCall(simulator.url, { action: 'Refuse' }))), 'Error', 'Code'), 'InvalidParameterValue', 'another action has its own budget')
   frozen += 1_000
-  t.equal((await callTencent(echoCall(simulator.url))).json.Response.Error, undefined, 'the window slides')
+  t.equal(responseOf(await callTencent(echoCall(simulator.url))).Error, undefined, 'the window slides')
 })
 
 t.test('faults: throttle, server errors (200 or real 5xx), auth, malformed, truncated, wrong types, reset, hang, slow', async t => {
@@ -126,8 +127,9 @@ t.test('faults: throttle, server errors (200 or real 5xx), auth, malformed, trun
   t.match(truncated.text, /^\{"Response":\{/)
   simulator.faults.inject({ kind: 'wrong-types' })
   const wrong = await call()
-  t.not(wrong.json.Response.Payload.Count, 7)
-  t.not(wrong.json.Response.Payload.Digits, '12')
+  t.type(responseOf(wrong).Payload, 'object', 'the payload is still there, its values the wrong type')
+  t.not(valueAt(responseOf(wrong), 'Payload', 'Count'), 7)
+  t.not(valueAt(responseOf(wrong), 'Payload', 'Digits'), '12')
 
   simulator.faults.inject({ kind: 'reset' })
   await t.rejects(call(), 'reset: the socket is destroyed')
