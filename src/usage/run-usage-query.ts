@@ -3,6 +3,7 @@
  * The only I/O is through each source's executor; planning and merging stay pure.
  */
 import { setMaxListeners } from 'node:events'
+import pLimit from 'p-limit'
 import type { Clock } from '../clock.js'
 import { UsageError, UpstreamError, isUsageError } from '../errors.js'
 import { formatInstant, widenRange, type TimeRange } from '../time/index.js'
@@ -41,6 +42,16 @@ export interface RunOptions {
    */
   ledger?: UsageLedger | null
 }
+
+/**
+ * How many of a source's calls one query hands its executor at a time. The account's budget lets a few through at
+ * once anyway (at most 64 in flight, 8 by default); the rest would only wait there. Handed all at once, a kind without
+ * native buckets (one call per bucket: 2 160 for 90 days by hour) kept thousands of waiting calls alive, much of the
+ * collector's work, and queued another query's single call for the same account behind all of them. A call not yet
+ * handed over is not yet visible to coalescing: an identical query arriving meanwhile starts it, and this one joins
+ * it when its turn comes (or finds its answer in the cache), so the call is still made once.
+ */
+const LAUNCH_WINDOW = 64
 
 interface SourceRun {
   selected: SelectedSource
@@ -221,7 +232,9 @@ async function runSource (
   }
 
   // Classified as each call fails: a failure after the deadline is the deadline's only if it happened after it.
-  const results = await Promise.allSettled(plan.calls.map(call => executor.run(call, signal, deadlineAt)
+  // Handed to the executor a window at a time (see LAUNCH_WINDOW); one whose turn comes after the deadline fails at once.
+  const launch = pLimit(LAUNCH_WINDOW)
+  const results = await Promise.allSettled(plan.calls.map(call => launch(async () => await executor.run(call, signal, deadlineAt))
     .catch((reason: unknown) => { throw deadlineFailure(reason, signal) })))
   const upstream: UpstreamPart[] = []
   const records: UsageRecord[] = []

@@ -149,3 +149,22 @@ t.test('an answer merged after its deadline says so', async t => {
   t.same(answer.series.flatMap(series => series.points.filter(point => !(point.state === 'incomplete' && point.value === null))), [], 'nothing obtained: null, incomplete')
   t.match(answer.warnings.filter(warning => warning.type === 'deadline_exceeded'), [{ source: null, message: /^DEADLINE_EXCEEDED: .*'fake-1' \(\d+ of \d+ calls: /u }])
 })
+
+t.test("a query's calls reach the account's budget a window at a time: another query's call is not queued behind all of them", async t => {
+  // One call per bucket (no native buckets), one call in flight at a time for the account: 240 hourly calls.
+  const adapter = fakeAdapter({ kind: 'fake.any', grids: 'any' })
+  const built = await buildRuntime(t, {
+    clock, overrides: { sources: [{ ...fakeSource('fake-any', adapter.kind), concurrency: 1 }], adapters: [adapter], http, cache: false, retry: DEFAULT_RETRY_POLICY }
+  })
+  const source = built.sources[0]!
+  const signal = new AbortController().signal
+  const large = runUsageQuery(query({ from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-10-11T00:00:00Z'), granularity: 'hour' }), { sources: [source], clock, signal })
+  const small = runUsageQuery(query({ from: Date.parse('2026-11-01T00:00:00Z'), to: Date.parse('2026-11-02T00:00:00Z') }), { sources: [source], clock, signal })
+  const [largeAnswer, smallAnswer] = await Promise.all([large, small])
+  t.equal(largeAnswer.complete, true)
+  t.equal(smallAnswer.complete, true)
+  t.equal(adapter.calls.length, 241)
+  const smallCallAt = adapter.calls.findIndex(call => call.window.from === Date.parse('2026-11-01T00:00:00Z'))
+  // All at once, the small query's call came 241st, after every call of the large one.
+  t.ok(smallCallAt <= 64, `the small query's call was made ${smallCallAt + 1}th of 241, within the large query's first window of 64`)
+})
