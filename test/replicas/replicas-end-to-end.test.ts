@@ -1,6 +1,7 @@
 /**
  * Three service processes (src/server.ts) on loopback share one Redis, one PostgreSQL ledger (when
- * USAGE_TEST_POSTGRES_URL is set) and one set of simulated providers, as replicas behind a load balancer would:
+ * USAGE_TEST_POSTGRES_URL is set) and one process of simulated providers (src/simulators/simulate-cli.ts, as
+ * `npm run simulate` starts it), as replicas behind a load balancer would:
  * together they keep to each account's QPS per API, identical cold requests spread over them reach the provider
  * once, and what one replica settled the others answer from the ledger.
  */
@@ -8,18 +9,20 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { findAdapter } from '../../src/providers/registry.js'
 import { cleanUpKeys, skipWithoutRedis, testRedisUrl, uniquePrefix, unusedPort } from '../support/redis-test-support.js'
-import { getUsage, joinsOf, replicaEnvironment, startReplica, startSimulatedProviders, temporaryLedgerDatabase } from '../support/replica-cluster.js'
+import {
+  checkProviderLimits, getUsage, joinsOf, replicaEnvironment, startReplica, startSimulatedProviders, temporaryLedgerDatabase
+} from '../support/replica-cluster.js'
 import { POSTGRES_SKIP_MESSAGE, POSTGRES_URL } from '../ledger/support/ledger-backends.js'
 
-// Four service processes compile and boot from source, which takes a while on a loaded machine.
+// Four service processes and the simulators compile and boot from source, which takes a while on a loaded machine.
 t.setTimeout(360_000)
 
-t.test('replicas sharing one Redis and one set of simulated providers', async t => {
+t.test('replicas sharing one Redis and one process of simulated providers', async t => {
   if (skipWithoutRedis(t)) return
   const keyPrefix = uniquePrefix('replicas-end-to-end')
   cleanUpKeys(t, keyPrefix)
   const providers = await startSimulatedProviders(t)
-  const { simulators, proxies } = providers
+  const { proxies } = providers
   // Made before the replicas start, so that it is dropped after they stopped (teardowns run last first).
   const storeUrl = POSTGRES_URL === '' ? undefined : await temporaryLedgerDatabase(t, POSTGRES_URL)
   if (storeUrl === undefined) t.comment(`${POSTGRES_SKIP_MESSAGE}: the replicas run without a shared ledger`)
@@ -34,19 +37,12 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
     const answers = await Promise.all(queries.map(async (query, index) => await get(replicas[index % replicas.length], query)))
     t.same(answers.map(answer => answer.status).filter(status => status !== 200), [], 'every query answered')
     burst.push(...answers.map((answer, index) => ({ query: queries[index]!, series: JSON.stringify(answer.body.series) })))
-    for (const [kind, simulator] of Object.entries(simulators)) {
-      const qps = findAdapter(kind)!.limits.defaultQps
-      const actions = [...new Set(simulator.stats.calls.map(call => call.action))]
-      t.ok(simulator.stats.count() > 0, `${kind} was called`)
-      t.equal(simulator.stats.throttled(), 0, `${kind}: no throttled response`)
-      for (const action of actions) {
-        const most = simulator.stats.maxCallsPerSecond(action)
-        t.ok(most <= qps, `${kind} ${action}: at most ${qps} calls in any second (saw ${most})`)
-      }
-    }
-    const liveProducer = simulators['aliyun.live-producer']!
-    t.ok(liveProducer.stats.count() > 3 * findAdapter('aliyun.live-producer')!.limits.defaultQps,
-      `more calls (${liveProducer.stats.count()}) than three replicas could make in a second each on their own budget, so the budget had to be shared`)
+    const records = await providers.records()
+    for (const [kind, stats] of Object.entries(records)) t.ok(stats.count() > 0, `${kind} was called`)
+    checkProviderLimits(t, records)
+    const liveProducer = records['aliyun.live-producer']!
+    t.ok(liveProducer.count() > 3 * findAdapter('aliyun.live-producer')!.limits.defaultQps,
+      `more calls (${liveProducer.count()}) than three replicas could make in a second each on their own budget, so the budget had to be shared`)
   })
 
   t.test('the burst again, each query on another replica: what one replica settled, the others answer from the shared ledger', async t => {
@@ -56,22 +52,22 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
     }
     // Days that ended three days ago or more: settled for every kind (the longest data delay is Tencent's 36 hours).
     const settled = burst.slice(3)
-    const before = new Map(Object.entries(simulators).map(([kind, simulator]) => [kind, simulator.stats.count()]))
+    const before = await providers.mark()
     const answers = await Promise.all(settled.map(async ({ query }, index) => await get(replicas[(index + 1) % replicas.length], query)))
     t.same(answers.map(answer => answer.status).filter(status => status !== 200), [], 'every query answered')
     t.same(answers.map((answer, index) => JSON.stringify(answer.body.series) === settled[index]!.series ? null : settled[index]!.query).filter(query => query !== null), [], 'the same numbers')
     // IMS has no native buckets (one total per call), so the ledger keeps nothing of it; every other kind is settled for these days.
-    const kept = Object.keys(simulators).filter(kind => findAdapter(kind)!.nativeBuckets.kind === 'grid')
-    t.same(kept.filter(kind => simulators[kind]!.stats.count() !== before.get(kind)), [], `no upstream call for ${kept.join(', ')}`)
+    const since = await providers.records(before)
+    const kept = Object.keys(since).filter(kind => findAdapter(kind)!.nativeBuckets.kind === 'grid')
+    t.same(kept.filter(kind => since[kind]!.count() !== 0), [], `no upstream call for ${kept.join(', ')}`)
     const ledgerBuckets = answers.flatMap(answer => answer.body.sources.filter(source => kept.includes(source.kind)).map(source => source.ledgerBuckets))
     t.same(ledgerBuckets.filter(count => count === 0), [], 'every kept source says it answered from the ledger')
   })
 
   t.test('90 identical cold requests over the three replicas make one request\'s upstream calls', async t => {
     const source = providers.sources.find(each => each.kind === 'aliyun.ims')!
-    const simulator = simulators['aliyun.ims']!
     const proxy = proxies.get(source.id)!
-    simulator.stats.reset()
+    const before = await providers.mark()
     proxy.hold()
     const query = `/usage?from=now-40d/d&to=now-39d/d&granularity=day&tz=Asia/Shanghai&source=${source.id}`
     const pending = Promise.all(Array.from({ length: 90 }, async (_, index) => await get(replicas[index % replicas.length], query)))
@@ -86,8 +82,9 @@ t.test('replicas sharing one Redis and one set of simulated providers', async t 
     const answers = await pending
     t.same(answers.map(answer => answer.status).filter(status => status !== 200), [], 'every request answered')
     const calls = Math.max(...answers.map(answer => answer.body.sources.find(each => each.id === source.id)!.calls))
-    t.equal(simulator.stats.count(), heldCalls, 'the provider saw only the calls the leading replica made')
-    t.equal(simulator.stats.count(), calls, 'which are one request\'s upstream calls')
+    const seen = (await providers.records(before, 'aliyun.ims'))['aliyun.ims']!.count()
+    t.equal(seen, heldCalls, 'the provider saw only the calls the leading replica made')
+    t.equal(seen, calls, 'which are one request\'s upstream calls')
     const first = JSON.stringify(answers[0]!.body.series)
     t.equal(answers.filter(answer => JSON.stringify(answer.body.series) !== first).length, 0, 'and every replica answered the same numbers')
   })

@@ -1,5 +1,6 @@
 /**
- * Three service processes (src/server.ts) sharing one Redis and one set of simulated providers, through failures:
+ * Three service processes (src/server.ts) sharing one Redis and one process of simulated providers
+ * (src/simulators/simulate-cli.ts, as `npm run simulate` starts it), through failures:
  * Redis going away in the middle of a burst and coming back, and a replica killed (SIGKILL) while the others wait
  * for the upstream call it leads. Answers are checked against a fourth process that runs alone, without Redis:
  * what one process computes is the exact answer.
@@ -8,14 +9,14 @@
  * is never stopped), and reach each provider through a holding proxy, so the test decides when a call is in flight.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { findAdapter } from '../../src/providers/registry.js'
 import { cleanUpKeys, skipWithoutRedis, startRedisProxy, uniquePrefix } from '../support/redis-test-support.js'
 import {
-  getUsage, joinsOf, metricOf, replicaEnvironment, startReplica, startSimulatedProviders, type Replica
+  checkProviderLimits, getUsage, joinsOf, metricOf, replicaEnvironment, startReplica, startSimulatedProviders, type Replica
 } from '../support/replica-cluster.js'
 
-// Four service processes compile and boot from source, which takes a while on a loaded machine.
+// Four service processes and the simulators compile and boot from source, which takes a while on a loaded machine.
 t.setTimeout(420_000)
 
 const budgetFallbacks = 'usage_service_redis_fallbacks_total{component="budget"}'
@@ -43,29 +44,16 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
     startReplica(t, shared), startReplica(t, shared), startReplica(t, shared)
   ]) as [Replica, Replica, Replica, Replica]
   const sourceIds = providers.sources.map(source => source.id)
-  const allStats = () => Object.entries(providers.simulators)
   await until(async () => (await Promise.all(replicas.map(async replica => await metricOf(replica.base, 'usage_service_redis_connected')))).every(value => value === 1))
 
-  /** Every simulator's throttled responses and busiest second per action, against the documented QPS. */
-  const checkProviderLimits = (t: Test) => {
-    for (const [kind, simulator] of allStats()) {
-      const qps = findAdapter(kind)!.limits.defaultQps
-      t.equal(simulator.stats.throttled(), 0, `${kind}: no throttled response`)
-      for (const action of new Set(simulator.stats.calls.map(call => call.action))) {
-        const most = simulator.stats.maxCallsPerSecond(action)
-        t.ok(most <= qps, `${kind} ${action}: at most ${qps} calls in any second (saw ${most})`)
-      }
-    }
-  }
-
   t.test('Redis gone mid-burst: no 5xx, no throttling, exact answers; Redis back: shared again', async t => {
-    for (const [, simulator] of allStats()) simulator.stats.reset()
-    const liveProducer = providers.simulators['aliyun.live-producer']!
+    const burstStart = await providers.mark()
+    const liveProducerCalls = async () => (await providers.records(burstStart, 'aliyun.live-producer'))['aliyun.live-producer']!.count()
     const queries = Array.from({ length: 36 }, (_, index) => dayQuery(index + 2))
     const burst = Promise.all(queries.map(async (query, index) => await getUsage(replicas[index % replicas.length]!.base, query)))
 
     // Cut once the burst is under way through Redis (the slowest API has had a second's worth of calls).
-    await until(async () => liveProducer.stats.count() >= findAdapter('aliyun.live-producer')!.limits.defaultQps)
+    await until(async () => await liveProducerCalls() >= findAdapter('aliyun.live-producer')!.limits.defaultQps)
     await redis.cut()
     // Back once every replica has run calls on its own share and says so.
     await until(async () => (await Promise.all(replicas.map(async replica => await metricOf(replica.base, budgetFallbacks)))).every(count => count > 0))
@@ -82,7 +70,7 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
     const answers = await burst
     t.same(answers.map(answer => answer.status).filter(status => status !== 200), [], 'no request failed')
     t.same(answers.filter(answer => !answer.body.complete).length, 0, 'every answer complete')
-    checkProviderLimits(t)
+    checkProviderLimits(t, await providers.records(burstStart))
 
     // Shared mode resumes by itself, and the calls after it go through Redis again.
     await until(async () => {
@@ -90,12 +78,12 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
       return modes.every(mode => mode === 1)
     })
     const fallbacksBefore = await Promise.all(replicas.map(async replica => await metricOf(replica.base, budgetFallbacks)))
-    for (const [, simulator] of allStats()) simulator.stats.reset()
+    const afterStart = await providers.mark()
     const after = await Promise.all(Array.from({ length: 6 }, async (_, index) => await getUsage(replicas[index % replicas.length]!.base, dayQuery(index + 40))))
     t.same(after.map(answer => answer.status).filter(status => status !== 200), [], 'answers after the outage')
     t.same(await Promise.all(replicas.map(async replica => await metricOf(replica.base, budgetFallbacks))), fallbacksBefore, 'made through Redis: no new fallback')
     for (const replica of replicas) t.equal(await metricOf(replica.base, 'usage_service_redis_connected'), 1, '/metrics: Redis connected again')
-    checkProviderLimits(t)
+    checkProviderLimits(t, await providers.records(afterStart))
 
     // The process alone computes the exact answers (its own calls are made after the checks above).
     for (const [index, query] of [...queries, ...Array.from({ length: 6 }, (_, each) => dayQuery(each + 40))].entries()) {
@@ -107,11 +95,10 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
 
   t.test('a replica killed while the others wait for its call: they take it over once and answer exactly', async t => {
     const source = providers.sources.find(each => each.kind === 'aliyun.ims')!
-    const simulator = providers.simulators['aliyun.ims']!
     const proxy = providers.proxies.get(source.id)!
     const [leader, ...others] = replicas as [Replica, Replica, Replica]
     const query = dayQuery(60, source.id)
-    simulator.stats.reset()
+    const callStart = await providers.mark()
     proxy.hold()
     // The leader asks first; its calls are held at the proxy, in flight as far as it knows.
     const leaderAnswer = getUsage(leader.base, query).catch(() => 'killed')
@@ -144,8 +131,9 @@ t.test('replicas through a Redis outage and a replica killed mid-call', async t 
       .reduce((sum, each) => sum + each, 0)
     // The dead leader's held calls never reach the provider (the proxy drops a request whose caller is gone), and
     // attempts a replica retried after a transport error are not calls the provider saw: it counts them itself.
-    t.equal(simulator.stats.count() - madeAlone, heldByLeader, `each of the dead leader's calls was taken over once, not once per replica (${madeAlone} made alone without Redis)`)
-    t.equal(simulator.stats.throttled(), 0, 'no throttled response')
+    const ims = (await providers.records(callStart, 'aliyun.ims'))['aliyun.ims']!
+    t.equal(ims.count() - madeAlone, heldByLeader, `each of the dead leader's calls was taken over once, not once per replica (${madeAlone} made alone without Redis)`)
+    t.equal(ims.throttled(), 0, 'no throttled response')
     const expected = await getUsage(reference.base, query)
     t.same(answers.filter(answer => JSON.stringify(answer.body.series) !== JSON.stringify(expected.body.series)).length, 0,
       'every answer has the numbers one process alone computes')
