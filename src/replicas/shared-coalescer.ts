@@ -1,14 +1,17 @@
 /**
  * Identical upstream calls in flight on several replicas, made once. The first replica to set the call's lease
  * key (SET NX) leads: it makes the call, renews the lease while the call runs, and publishes the outcome (the
- * answer, or the provider's failure) under a result key named after its lease token. The others wait for that
+ * answer, or the provider's failure) under a result key named after the call's instance. The others wait for that
  * key. A leader that dies stops renewing; when its lease runs out with no result, the first waiter to notice
  * takes the lease over atomically and makes the call itself, so a replica dying mid-call holds the rest up by
  * one lease at most.
  *
- * Results are keyed by the lease token, not by the call alone: a replica arriving after a call has finished
- * starts a new one (or finds it in the cache layer), exactly as in-process coalescing only joins calls still
- * in flight, and a failure is only ever seen by those who waited for that call.
+ * The lease holds `<instance>/<token>`: the instance is the first leader's token, kept by whoever takes the lease
+ * over, so every waiter of the call watches one result key however many leaders it had. (Keyed by each leader's
+ * token, a waiter that polled only before and after a takeover found the lease free and no result, and made the
+ * call a second time.) Results are keyed by the instance, not by the call alone: a replica arriving after a call
+ * has finished starts a new one (or finds it in the cache layer), exactly as in-process coalescing only joins
+ * calls still in flight, and a failure is only ever seen by those who waited for that call.
  *
  * Waiters poll (with jitter) rather than subscribe: a poll cannot miss a result published between two steps,
  * and with the in-process coalescing in front of this layer each replica has at most one waiter per call. One
@@ -33,8 +36,8 @@ return {'wait', redis.call('GET', KEYS[1])}
 `
 
 /**
- * For each watched call i (its lease KEYS[2i-1], the watched leader's result KEYS[2i]; ARGV[2i-1] the token that
- * would take the lease over, ARGV[2i] its lease): {'done', payload} once published, {'wait', holder} while a
+ * For each watched call i (its lease KEYS[2i-1], the watched instance's result KEYS[2i]; ARGV[2i-1] the lease value
+ * that would take the lease over, ARGV[2i] its lease): {'done', payload} once published, {'wait', holder} while a
  * leader holds the lease, or {'lead'} when the lease was free and the token took it.
  */
 const WATCH_ALL = `
@@ -80,7 +83,8 @@ type WatchReply = ['lead'] | ['wait', string | null] | ['done', string]
 interface Watch {
   leaseKey: string
   resultKey: string
-  token: string
+  /** `<instance>/<token>`: what this replica writes into the lease to take the watched call over. */
+  takeover: string
   leaseMs: number
   settle: (outcome: { reply: WatchReply } | { error: unknown }) => void
 }
@@ -112,21 +116,23 @@ export class SharedCoalescer {
     const leaseKey = redisKeyOf(this.keyPrefix, 'lease', key)
     const token = randomUUID()
     if (!this.connection.isConnected) return await this.callAlone(call, signal)
+    // Leading from the start, this replica's token names the instance too.
+    let lease = `${token}/${token}`
     let reply: WatchReply | undefined
     while (reply === undefined) {
       signal.throwIfAborted()
       try {
-        reply = await this.connection.evalScript(JOIN, [leaseKey], [token, leaseMs]) as WatchReply
+        reply = await this.connection.evalScript(JOIN, [leaseKey], [lease, leaseMs]) as WatchReply
       } catch (error) {
         if (this.stillTrusted(error)) continue
-        this.giveUp(leaseKey, token, error)
+        this.giveUp(leaseKey, lease, error)
         return await this.callAlone(call, signal)
       }
     }
     let waiting = false
     for (;;) {
-      // A step whose reply timed out may have taken the lease for this token: then this replica leads.
-      if (reply[0] === 'lead' || (reply[0] === 'wait' && reply[1] === token)) return await this.lead(leaseKey, token, call, signal, leaseMs)
+      // A step whose reply timed out may have taken the lease for this replica: then it leads.
+      if (reply[0] === 'lead' || (reply[0] === 'wait' && reply[1] === lease)) return await this.lead(leaseKey, lease, call, signal, leaseMs)
       if (reply[0] === 'done') {
         const outcome = decodeOutcome(reply[1])
         // Not a payload this code wrote: nothing to trust, so this replica asks the provider itself.
@@ -134,16 +140,19 @@ export class SharedCoalescer {
         if (outcome.ok) return outcome.result
         throw outcome.error
       }
-      const watched = reply[1] ?? ''
+      // The holder's instance, kept through takeovers; a lease gone between the two steps of JOIN names none, and
+      // this replica would start an instance of its own.
+      const instance = instanceOf(reply[1]) ?? token
+      lease = `${instance}/${token}`
       if (!waiting) onWait?.()
       waiting = true
       try {
-        reply = await this.watch({ leaseKey, resultKey: this.resultKey(leaseKey, watched), token, leaseMs }, signal)
+        reply = await this.watch({ leaseKey, resultKey: this.resultKey(leaseKey, instance), takeover: lease, leaseMs }, signal)
       } catch (error) {
         if (signal.aborted) throw error
         // A slow poll while Redis is still trusted: keep waiting (the lease still bounds the wait).
         if (this.stillTrusted(error)) continue
-        this.giveUp(leaseKey, token, error)
+        this.giveUp(leaseKey, lease, error)
         return await this.callAlone(call, signal)
       }
     }
@@ -185,7 +194,7 @@ export class SharedCoalescer {
     try {
       replies = await this.connection.evalScript(WATCH_ALL,
         watches.flatMap(watch => [watch.leaseKey, watch.resultKey]),
-        watches.flatMap(watch => [watch.token, watch.leaseMs])) as WatchReply[]
+        watches.flatMap(watch => [watch.takeover, watch.leaseMs])) as WatchReply[]
     } catch (error) {
       for (const watch of watches) watch.settle({ error })
       return
@@ -203,14 +212,14 @@ export class SharedCoalescer {
    * Redis failed (or timed out) mid-step: the step may still have run and given this replica the lease, which
    * would keep the others waiting for a call that is never shared. It is released, best effort.
    */
-  private giveUp (leaseKey: string, token: string, error: unknown): void {
+  private giveUp (leaseKey: string, lease: string, error: unknown): void {
     this.connection.reportFailure(error)
-    this.finish(leaseKey, token, null)
+    this.finish(leaseKey, lease, null)
   }
 
-  private async lead (leaseKey: string, token: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs: number): Promise<FetchResult> {
+  private async lead (leaseKey: string, lease: string, call: (signal: AbortSignal) => Promise<FetchResult>, signal: AbortSignal, leaseMs: number): Promise<FetchResult> {
     const renewal = setInterval(() => {
-      this.connection.evalScript(RENEW, [leaseKey], [token, leaseMs]).catch(error => { this.connection.reportFailure(error) })
+      this.connection.evalScript(RENEW, [leaseKey], [lease, leaseMs]).catch(error => { this.connection.reportFailure(error) })
     }, Math.max(10, Math.floor(leaseMs / 3)))
     renewal.unref()
     let outcome: CallOutcome | null = null
@@ -225,18 +234,18 @@ export class SharedCoalescer {
       throw error
     } finally {
       clearInterval(renewal)
-      this.finish(leaseKey, token, outcome)
+      this.finish(leaseKey, lease, outcome)
     }
   }
 
-  private finish (leaseKey: string, token: string, outcome: CallOutcome | null): void {
+  private finish (leaseKey: string, lease: string, outcome: CallOutcome | null): void {
     let payload = ''
     try {
       if (outcome !== null) payload = encodeOutcome(outcome)
     } catch {
       // Cannot be shared exactly: the waiters make the call themselves rather than read an approximation.
     }
-    this.connection.evalScript(FINISH, [leaseKey, this.resultKey(leaseKey, token)], [token, payload, this.resultTtlMs])
+    this.connection.evalScript(FINISH, [leaseKey, this.resultKey(leaseKey, instanceOf(lease) ?? lease)], [lease, payload, this.resultTtlMs])
       .catch(error => { this.connection.reportFailure(error) })
   }
 
@@ -245,7 +254,14 @@ export class SharedCoalescer {
     return await call(signal)
   }
 
-  private resultKey (leaseKey: string, token: string): string {
-    return `${leaseKey}:result:${token}`
+  private resultKey (leaseKey: string, instance: string): string {
+    return `${leaseKey}:result:${instance}`
   }
+}
+
+/** The instance part of a lease value `<instance>/<token>`, or null for none (no holder, or not a value of this code). */
+function instanceOf (lease: string | null): string | null {
+  if (lease === null) return null
+  const slash = lease.indexOf('/')
+  return slash > 0 ? lease.slice(0, slash) : null
 }

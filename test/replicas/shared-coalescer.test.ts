@@ -166,3 +166,36 @@ t.test('replicas joining one upstream call', async t => {
     t.equal(coalescer.fallbacks, 1)
   })
 })
+
+t.test('a waiter that polls only before and after a takeover still gets the takeover\'s answer', async t => {
+  if (skipWithoutRedis(t)) return
+  const keyPrefix = uniquePrefix('shared-coalescer-takeover')
+  cleanUpKeys(t, keyPrefix)
+  const leaseMs = 300
+  // The quick one notices the dead leader's lease at once and answers at once; the slow one looks every 400 ms or so,
+  // so the whole takeover happens between two of its polls: it never sees the new leader hold the lease.
+  const quick = new SharedCoalescer(await openConnection(t), { keyPrefix, leaseMs, pollMs: 5 })
+  const slow = new SharedCoalescer(await openConnection(t), { keyPrefix, leaseMs, pollMs: 400 })
+  const doomedConnection = await openConnection(t)
+  const leader = new SharedCoalescer(doomedConnection, { keyPrefix, leaseMs, pollMs: 20 })
+  let started!: () => void
+  const leaderStarted = new Promise<void>(resolve => { started = resolve })
+  const leaderGone = new AbortController()
+  const abandoned = leader.joinOrLead('call:taken-over', async signal => {
+    started()
+    return await new Promise<FetchResult>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+  }, leaderGone.signal)
+  await leaderStarted
+  await doomedConnection.close()
+  let upstreamCalls = 0
+  const call = async (): Promise<FetchResult> => {
+    upstreamCalls++
+    return structuredClone(answer)
+  }
+  const results = await Promise.all([quick.joinOrLead('call:taken-over', call, never), slow.joinOrLead('call:taken-over', call, never)])
+  // Before the instance was kept in the lease, the slow one found the lease free and no result of the dead leader's, and called again.
+  t.equal(upstreamCalls, 1, 'the call was taken over once, and only once')
+  t.strictSame(results, [answer, answer])
+  leaderGone.abort()
+  await t.rejects(abandoned)
+})
