@@ -47,10 +47,19 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
   degradations = 0
   /** When (performance.now()) Redis last stopped being relied on; -Infinity until it first does. */
   degradedAt = Number.NEGATIVE_INFINITY
+  /** When (performance.now()) Redis was last relied on again after an outage; -Infinity until it is. */
+  recoveredAt = Number.NEGATIVE_INFINITY
+  /**
+   * The longest a replica with these settings may take to notice that Redis answers again: its next reconnection
+   * attempt, then its next probe.
+   */
+  readonly noticeMs: number
 
   constructor (url: string, options: RedisConnectionOptions = {}) {
     super()
     const reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? 2000
+    const probeIntervalMs = options.probeIntervalMs ?? 1000
+    this.noticeMs = reconnectMaxDelayMs + probeIntervalMs
     this.client = new Redis(url, {
       commandTimeout: options.commandTimeoutMs ?? 500,
       connectTimeout: options.connectTimeoutMs ?? 2000,
@@ -68,7 +77,7 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     // failures, and probing it would call a Redis slow to accept at boot unreachable.
     this.probeTimer = setInterval(() => {
       if (this.state !== 'connected' && this.client.status === 'ready') this.probe().catch(() => {})
-    }, options.probeIntervalMs ?? 1000)
+    }, probeIntervalMs)
     this.probeTimer.unref()
   }
 
@@ -157,6 +166,7 @@ export class RedisConnection extends EventEmitter<HealthEvents> {
     try {
       await this.client.ping()
       if (this.state !== 'connected' && !this.closed) {
+        if (this.state === 'degraded') this.recoveredAt = performance.now()
         this.state = 'connected'
         this.emit('connected')
       }

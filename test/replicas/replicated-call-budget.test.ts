@@ -78,6 +78,28 @@ t.test('a replica that cannot reach Redis', async t => {
     }
   })
 
+  t.test('back after an outage, it keeps to its share until every replica can have noticed Redis is back', async t => {
+    const proxy = await startRedisProxy()
+    t.teardown(async () => { await proxy.close() })
+    const connection = await openConnection(t, proxy.url, { probeIntervalMs: 200, reconnectMaxDelayMs: 300 })
+    const budget = new ReplicatedCallBudget(connection, `${budgetKey}:noticed`, { qps: 4, concurrency: 2, replicas: 2, keyPrefix })
+    const signal = new AbortController().signal
+    await budget.run(signal, async () => 'shared')
+    await proxy.cut()
+    if (connection.health !== 'degraded') await once(connection, 'degraded')
+    await proxy.restore()
+    await once(connection, 'connected')
+    // No local call was made here; the others' may have been, and they call at their shares until they notice.
+    t.equal(budget.mode, 'local', 'not shared the moment this replica is back')
+    await budget.run(signal, async () => 'during the return')
+    t.equal(budget.fallbacks, 1, 'a call meanwhile runs at its share')
+    while (budget.mode !== 'shared') await new Promise(resolve => setTimeout(resolve, 20))
+    const waited = performance.now() - connection.recoveredAt
+    t.ok(waited >= connection.noticeMs + 1005, `shared again after the others' notice time and a second (${waited.toFixed(0)} ms, noticeMs ${connection.noticeMs})`)
+    await budget.run(signal, async () => 'shared again')
+    t.equal(budget.fallbacks, 1, 'then through Redis again')
+  })
+
   t.test('Redis back while a local call still waits for its turn: shared mode waits for that call too', async t => {
     const proxy = await startRedisProxy()
     t.teardown(async () => { await proxy.close() })
