@@ -22,4 +22,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # exec form: node is PID 1's child of nothing, so SIGTERM reaches the graceful shutdown directly.
-CMD ["node", "dist/server.js"]
+# A young generation of 64 MiB semi-spaces (V8's default is 16): answers are built from large provider pages whose
+# parsed objects die young, and the collector's share of a big query fell by about a fifth (README, "Runtime").
+CMD ["node", "--max-semi-space-size=64", "dist/server.js"]

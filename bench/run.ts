@@ -245,9 +245,12 @@ function childEnvironment (settings: Settings, upstream: Upstream | null, extra:
 }
 
 async function startChild (settings: Settings, label: string, upstream: Upstream | null, extraEnvironment: Record<string, string> = {}): Promise<Child> {
-  const execArgv = settings.cpuProfile
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(projectRoot, 'bench', 'profiles')}`, `--cpu-prof-name=service-${label}-${Date.now()}.cpuprofile`]
-    : []
+  // The service runs with the V8 flags the bench was started with (npm run bench passes the service's own, as npm start
+  // does), so every scenario measures the same runtime.
+  const execArgv = [
+    ...process.execArgv.filter(flag => !flag.startsWith('--cpu-prof')),
+    ...settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(projectRoot, 'bench', 'profiles')}`, `--cpu-prof-name=service-${label}-${Date.now()}.cpuprofile`] : []
+  ]
   const child: ChildProcess = fork(childScript, [], { env: childEnvironment(settings, upstream, extraEnvironment), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = await whenReady<{ serviceUrl: string, controlUrl: string, pid: number, sources: string[] }>(child, 'service child')
   const control = ready.controlUrl
