@@ -18,6 +18,27 @@ const answer: FetchResult = {
 const never = new AbortController().signal
 setMaxListeners(0, never)
 
+/**
+ * A replica that leads `key` and dies mid-call: its call never answers and its connection is closed, so it stops
+ * renewing the lease. `leaderGone` ends the abandoned call when the test is done with it.
+ */
+async function leaderThatDies (t: Parameters<typeof openConnection>[0], keyPrefix: string, leaseMs: number, key: string) {
+  const doomedConnection = await openConnection(t)
+  const leader = new SharedCoalescer(doomedConnection, { keyPrefix, leaseMs, pollMs: 20 })
+  let started!: () => void
+  const leaderStarted = new Promise<void>(resolve => { started = resolve })
+  const leaderGone = new AbortController()
+  const abandoned = leader.joinOrLead(key, async signal => {
+    started()
+    // Never answers: the replica dies before it can.
+    return await new Promise<FetchResult>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+  }, leaderGone.signal)
+  await leaderStarted
+  const leaderStartedAt = performance.now()
+  await doomedConnection.close()
+  return { abandoned, leaderGone, leaderStartedAt }
+}
+
 t.test('replicas joining one upstream call', async t => {
   if (skipWithoutRedis(t)) return
   const keyPrefix = uniquePrefix('shared-coalescer')
@@ -43,19 +64,7 @@ t.test('replicas joining one upstream call', async t => {
   t.test('a leader that dies mid-call holds the others up for one lease, then one of them calls', async t => {
     const leaseMs = 400
     const survivors = await replicas(2, leaseMs)
-    const doomedConnection = await openConnection(t)
-    const leader = new SharedCoalescer(doomedConnection, { keyPrefix, leaseMs, pollMs: 20 })
-    let started!: () => void
-    const leaderStarted = new Promise<void>(resolve => { started = resolve })
-    const leaderGone = new AbortController()
-    const abandoned = leader.joinOrLead('call:orphaned', async signal => {
-      started()
-      // Never answers: the replica dies before it can.
-      return await new Promise<FetchResult>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
-    }, leaderGone.signal)
-    await leaderStarted
-    const leaderStartedAt = performance.now()
-    await doomedConnection.close()
+    const { abandoned, leaderGone, leaderStartedAt } = await leaderThatDies(t, keyPrefix, leaseMs, 'call:orphaned')
 
     const takeovers: number[] = []
     const call = async (): Promise<FetchResult> => {
@@ -176,17 +185,7 @@ t.test('a waiter that polls only before and after a takeover still gets the take
   // so the whole takeover happens between two of its polls: it never sees the new leader hold the lease.
   const quick = new SharedCoalescer(await openConnection(t), { keyPrefix, leaseMs, pollMs: 5 })
   const slow = new SharedCoalescer(await openConnection(t), { keyPrefix, leaseMs, pollMs: 400 })
-  const doomedConnection = await openConnection(t)
-  const leader = new SharedCoalescer(doomedConnection, { keyPrefix, leaseMs, pollMs: 20 })
-  let started!: () => void
-  const leaderStarted = new Promise<void>(resolve => { started = resolve })
-  const leaderGone = new AbortController()
-  const abandoned = leader.joinOrLead('call:taken-over', async signal => {
-    started()
-    return await new Promise<FetchResult>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
-  }, leaderGone.signal)
-  await leaderStarted
-  await doomedConnection.close()
+  const { abandoned, leaderGone } = await leaderThatDies(t, keyPrefix, leaseMs, 'call:taken-over')
   let upstreamCalls = 0
   const call = async (): Promise<FetchResult> => {
     upstreamCalls++

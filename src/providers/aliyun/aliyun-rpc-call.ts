@@ -40,7 +40,7 @@ export async function callAliyunRpc (call: AliyunRpcCall, context: FetchContext<
     securityToken: source.credentials.securityToken
   })
   // One serialization, already in the form a URL keeps as it is (searchParams.set rewrote the whole query string at
-  // each parameter, and a URL object per call was a part of a one-bucket call's time).
+  // each parameter, and a second URL object per call was a part of a one-bucket call's time).
   const url = `${endpoint.origin}/?${new URLSearchParams(query).toString()}`
 
   const response = await http.send({ url, method: 'POST', headers, signal })
